@@ -1,0 +1,1138 @@
+//! The tokenizer: configuration, builder and the tokenizing pipeline.
+
+use std::sync::Arc;
+
+use rust_stemmers::Stemmer;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, TokenizeError};
+use crate::lang::{list_words, Language, LanguageChoice};
+use crate::normalize::invisible::OffsetMap;
+use crate::normalize::{
+    DocContext, InvisibleChars, Leetspeak, NormalizerStep, SeparatedLetters, TokenNormalizer,
+};
+use crate::token::{flags, Part, Sentence, Span, Token, TokenKind, Tokenized};
+
+/// The serialisable configuration of a [`Tokenizer`]. Every normalisation step is on by default.
+///
+/// | field | default | what it does |
+/// |---|---|---|
+/// | `nfkc_casefold` | on | NFKC and full case folding |
+/// | `invisible` | on | remove zero-width, bidi and other invisible characters |
+/// | `homoglyphs` | on | fold Cyrillic/Greek look-alikes inside Latin words |
+/// | `leetspeak` | on | fold `h1jr4h` → `hijrah` in mostly-letter words |
+/// | `elongation` | on | `joooin` → `join` |
+/// | `separated_letters` | on | `j o i n`, `j.o.i.n` → `join` |
+/// | `arabic` | on | tashkeel, tatweel, alef/yeh/teh marbuta |
+/// | `diacritics` | on | `é` → `e` for Latin script |
+/// | `apostrophes` | on | `bay'ah` → `bayah` |
+/// | `stemming` | on | Snowball stems per language |
+/// | `stopwords` | on | mark stopwords of the document's language |
+/// | `language` | `Auto` | fixed language or a per-text guess |
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TokenizerConfig {
+    /// See [`crate::normalize::NfkcCaseFold`].
+    pub nfkc_casefold: bool,
+    /// See [`crate::normalize::InvisibleChars`].
+    pub invisible: bool,
+    /// See [`crate::normalize::Homoglyphs`].
+    pub homoglyphs: bool,
+    /// See [`crate::normalize::Leetspeak`].
+    pub leetspeak: bool,
+    /// See [`crate::normalize::Elongation`].
+    pub elongation: bool,
+    /// See [`crate::normalize::SeparatedLetters`].
+    pub separated_letters: bool,
+    /// See [`crate::normalize::ArabicNormalizer`].
+    pub arabic: bool,
+    /// See [`crate::normalize::Diacritics`].
+    pub diacritics: bool,
+    /// See [`crate::normalize::Apostrophes`].
+    pub apostrophes: bool,
+    /// Stem words with rust-stemmers.
+    pub stemming: bool,
+    /// Mark stopwords.
+    pub stopwords: bool,
+    /// Language for stemming and stopwords.
+    pub language: LanguageChoice,
+}
+
+impl Default for TokenizerConfig {
+    fn default() -> Self {
+        TokenizerConfig {
+            nfkc_casefold: true,
+            invisible: true,
+            homoglyphs: true,
+            leetspeak: true,
+            elongation: true,
+            separated_letters: true,
+            arabic: true,
+            diacritics: true,
+            apostrophes: true,
+            stemming: true,
+            stopwords: true,
+            language: LanguageChoice::Auto,
+        }
+    }
+}
+
+/// Builds a [`Tokenizer`]; all checks happen in [`TokenizerBuilder::build`].
+///
+/// ```
+/// use narrascope_tokenize::{Tokenizer, Language};
+/// let tok = Tokenizer::builder().leetspeak(false).language_code("fr").build()?;
+/// assert_eq!(tok.config().leetspeak, false);
+/// # Ok::<(), narrascope_tokenize::TokenizeError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct TokenizerBuilder {
+    config: TokenizerConfig,
+    language_code: Option<String>,
+}
+
+macro_rules! switch {
+    ($($(#[$doc:meta])* $name:ident),*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, on: bool) -> Self {
+            self.config.$name = on;
+            self
+        }
+    )*};
+}
+
+impl TokenizerBuilder {
+    /// Starts from the default configuration.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Starts from an existing configuration.
+    pub fn from_config(config: TokenizerConfig) -> Self {
+        TokenizerBuilder {
+            config,
+            language_code: None,
+        }
+    }
+    switch!(
+        /// Switch NFKC and case folding.
+        nfkc_casefold,
+        /// Switch removal of invisible characters.
+        invisible,
+        /// Switch homoglyph folding.
+        homoglyphs,
+        /// Switch leetspeak folding.
+        leetspeak,
+        /// Switch collapsing of elongated letters.
+        elongation,
+        /// Switch joining of separated letters.
+        separated_letters,
+        /// Switch Arabic normalisation.
+        arabic,
+        /// Switch Latin diacritics folding.
+        diacritics,
+        /// Switch apostrophe removal.
+        apostrophes,
+        /// Switch stemming.
+        stemming,
+        /// Switch stopword marking.
+        stopwords
+    );
+    /// Sets the language choice.
+    pub fn language(mut self, language: LanguageChoice) -> Self {
+        self.config.language = language;
+        self.language_code = None;
+        self
+    }
+    /// Fixes the language by ISO 639-1 code or name, checked in [`Self::build`]; `"auto"` guesses.
+    pub fn language_code(mut self, code: &str) -> Self {
+        self.language_code = Some(code.to_string());
+        self
+    }
+    /// Checks the configuration and builds the tokenizer.
+    ///
+    /// # Errors
+    /// [`TokenizeError::UnknownLanguage`] when a language code is not supported by rust-stemmers.
+    pub fn build(mut self) -> Result<Tokenizer> {
+        if let Some(code) = self.language_code.take() {
+            self.config.language = if code.trim().eq_ignore_ascii_case("auto") {
+                LanguageChoice::Auto
+            } else {
+                LanguageChoice::Fixed(Language::from_code(&code)?)
+            };
+        }
+        Tokenizer::from_config(self.config)
+    }
+}
+
+/// Languages guessed by [`LanguageChoice::Auto`] and whose stemmers are prepared up front.
+const AUTO_LANGS: [Language; 6] = [
+    Language::English,
+    Language::French,
+    Language::German,
+    Language::Arabic,
+    Language::Russian,
+    Language::Greek,
+];
+
+struct Inner {
+    config: TokenizerConfig,
+    steps: Vec<NormalizerStep>,
+    /// The steps that can change an ASCII word (the others are no-ops on ASCII).
+    ascii_steps: Vec<NormalizerStep>,
+    langs: Vec<(Language, Stemmer)>,
+    /// Normalised stopword → bit mask of the indices in `langs` whose list has it.
+    stop: rustc_hash::FxHashMap<Box<str>, u16>,
+}
+
+/// Turns text into tokens and sentences with byte spans into the original text.
+///
+/// Cheap to clone (an `Arc`), `Send + Sync`, serialisable (as its [`TokenizerConfig`]).
+/// Tokenizing never fails and never panics.
+///
+/// ```
+/// use narrascope_tokenize::{Tokenizer, TokenKind};
+/// let tok = Tokenizer::new();
+/// let text = "J O I N the d4wl4h #KhilafahIsBack";
+/// let out = tok.tokenize(text);
+/// let norms: Vec<&str> = out.tokens().iter().map(|t| out.norm(t)).collect();
+/// assert_eq!(norms, ["join", "the", "dawlah", "#khilafahisback"]);
+/// let first = &out.tokens()[0];
+/// assert_eq!(&text[first.span.start..first.span.end], "J O I N");
+/// assert_eq!(out.tokens()[3].kind, TokenKind::Hashtag);
+/// let parts: Vec<&str> = out.parts().iter().map(|p| out.norm(&p.token)).collect();
+/// assert_eq!(parts, ["khilafah", "is", "back"]);
+/// # Ok::<(), narrascope_tokenize::TokenizeError>(())
+/// ```
+#[derive(Clone)]
+pub struct Tokenizer {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Tokenizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokenizer")
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+impl Default for Tokenizer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PartialEq for Tokenizer {
+    fn eq(&self, other: &Self) -> bool {
+        self.inner.config == other.inner.config
+    }
+}
+
+impl Serialize for Tokenizer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.inner.config.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Tokenizer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let config = TokenizerConfig::deserialize(d)?;
+        Tokenizer::from_config(config).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A raw token before normalisation, spans in the cleaned text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Raw {
+    kind: TokenKind,
+    start: usize,
+    end: usize,
+    joined: bool,
+}
+
+/// A UAX #29 piece of a chunk: start, end, kind.
+type Piece = (usize, usize, PieceKind);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PieceKind {
+    Alnum,
+    LeetSym,
+    Emoji,
+    Punct,
+    Other,
+}
+
+fn is_emoji(c: char) -> bool {
+    matches!(c,
+        '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}' | '\u{2300}'..='\u{23FF}'
+        | '\u{2B00}'..='\u{2BFF}' | '\u{3030}' | '\u{303D}' | '\u{3297}' | '\u{3299}'
+        | '\u{00A9}' | '\u{00AE}' | '\u{203C}' | '\u{2049}' | '\u{2122}' | '\u{2139}'
+        | '\u{2194}'..='\u{21AA}')
+}
+
+fn is_kept_punct(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!' | '?' | '"' | '“' | '”' | '«' | '»' | '„' | '…' | '؟' | '。' | '¡' | '¿'
+    )
+}
+
+fn piece_kind(piece: &str) -> PieceKind {
+    let mut chars = piece.chars();
+    let Some(c) = chars.next() else {
+        return PieceKind::Other;
+    };
+    if c.is_alphanumeric() {
+        return PieceKind::Alnum;
+    }
+    if is_emoji(c) {
+        return PieceKind::Emoji;
+    }
+    if chars.next().is_none() {
+        if matches!(c, '@' | '$' | '!') {
+            return PieceKind::LeetSym;
+        }
+        if is_kept_punct(c) {
+            return PieceKind::Punct;
+        }
+    } else if piece.chars().any(char::is_alphanumeric) {
+        return PieceKind::Alnum;
+    }
+    PieceKind::Other
+}
+
+fn is_number(s: &str) -> bool {
+    s.as_bytes().first().is_some_and(|b| b.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_numeric() || matches!(c, '.' | ',' | '\'' | '٫' | '٬'))
+        || (s.chars().next().is_some_and(char::is_numeric) && s.chars().all(char::is_numeric))
+}
+
+fn word_or_number(s: &str) -> TokenKind {
+    if is_number(s) {
+        TokenKind::Number
+    } else {
+        TokenKind::Word
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Length of a URL at the start of `s` (without trailing punctuation), if `s` starts with one.
+fn url_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let starts = |p: &str| b.len() >= p.len() && b[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    if !(starts("http://") || starts("https://") || starts("www.")) {
+        return None;
+    }
+    Some(trim_trailing_punct(s))
+}
+
+fn trim_trailing_punct(s: &str) -> usize {
+    s.trim_end_matches(|c: char| ".,;:!?)]}\"'»”’…".contains(c))
+        .len()
+}
+
+/// Length of an e-mail address at the start of `s`, if any.
+fn email_len(s: &str) -> Option<usize> {
+    let at = s.find('@')?;
+    if at == 0
+        || !s[..at]
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._%+-".contains(c))
+    {
+        return None;
+    }
+    let len = trim_trailing_punct(s);
+    let domain = &s[at + 1..len.max(at + 1)];
+    let ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    ok.then_some(len)
+}
+
+impl Tokenizer {
+    /// A tokenizer with the default configuration (every step on, language guessed).
+    pub fn new() -> Self {
+        Self::from_config(TokenizerConfig::default()).expect("the default configuration is valid")
+    }
+    /// Starts a builder.
+    pub fn builder() -> TokenizerBuilder {
+        TokenizerBuilder::new()
+    }
+    /// Builds a tokenizer from a configuration.
+    ///
+    /// # Errors
+    /// None today for configurations made through the typed API; kept for forward
+    /// compatibility (custom stopword files, new steps).
+    pub fn from_config(config: TokenizerConfig) -> Result<Self> {
+        let mut steps = Vec::new();
+        let c = &config;
+        for (on, step) in [
+            // The order makes the pipeline idempotent: a step never creates input that an
+            // earlier step would have changed (leet creates Latin letters that decide homoglyph
+            // folding; leet, homoglyphs, diacritics and apostrophes can create letter runs).
+            (c.nfkc_casefold, NormalizerStep::NfkcCaseFold),
+            (c.arabic, NormalizerStep::Arabic),
+            (c.apostrophes, NormalizerStep::Apostrophes),
+            (c.leetspeak, NormalizerStep::Leetspeak),
+            (c.homoglyphs, NormalizerStep::Homoglyphs),
+            (c.diacritics, NormalizerStep::Diacritics),
+            (c.elongation, NormalizerStep::Elongation),
+        ] {
+            if on {
+                steps.push(step);
+            }
+        }
+        let wanted: Vec<Language> = match c.language {
+            LanguageChoice::Auto => AUTO_LANGS.to_vec(),
+            LanguageChoice::Fixed(l) => vec![l],
+        };
+        let ascii_steps = steps
+            .iter()
+            .copied()
+            .filter(|s| {
+                matches!(
+                    s,
+                    NormalizerStep::NfkcCaseFold
+                        | NormalizerStep::Apostrophes
+                        | NormalizerStep::Leetspeak
+                        | NormalizerStep::Elongation
+                )
+            })
+            .collect();
+        let mut inner = Inner {
+            config: config.clone(),
+            steps,
+            ascii_steps,
+            langs: Vec::new(),
+            stop: Default::default(),
+        };
+        let mut langs = Vec::new();
+        let mut stop: rustc_hash::FxHashMap<Box<str>, u16> = Default::default();
+        for (li, l) in wanted.into_iter().enumerate() {
+            if let Some(list) = l.stopword_list() {
+                let ctx = DocContext {
+                    mostly_latin: l != Language::Arabic,
+                };
+                let (mut w, mut s) = (String::new(), String::new());
+                for word in list_words(list) {
+                    w.clear();
+                    w.push_str(word);
+                    inner.apply_steps(&mut w, &mut s, &ctx);
+                    if !w.is_empty() {
+                        *stop.entry(w.as_str().into()).or_insert(0) |= 1 << li;
+                    }
+                }
+            }
+            langs.push((l, Stemmer::create(l.algorithm())));
+        }
+        if langs.is_empty() {
+            return Err(TokenizeError::InvalidConfig("no language".into()));
+        }
+        inner.langs = langs;
+        inner.stop = stop;
+        Ok(Tokenizer {
+            inner: Arc::new(inner),
+        })
+    }
+    /// The configuration this tokenizer was built from.
+    pub fn config(&self) -> &TokenizerConfig {
+        &self.inner.config
+    }
+
+    /// Runs the token-level normalisation steps on one word, in a document of context `ctx`
+    /// (see [`Tokenized::context`]). Idempotent: normalising a normalised word changes nothing.
+    pub fn normalize_word(&self, word: &str, ctx: &DocContext) -> String {
+        let mut w = word.to_string();
+        self.inner.apply_steps(&mut w, &mut String::new(), ctx);
+        w
+    }
+
+    /// Tokenizes `text` into a new [`Tokenized`].
+    pub fn tokenize(&self, text: &str) -> Tokenized {
+        let mut out = Tokenized::new();
+        self.tokenize_into(text, &mut out);
+        out
+    }
+
+    /// The normalised text: token forms joined by single spaces (idempotent).
+    pub fn normalize(&self, text: &str) -> String {
+        self.tokenize(text).normalized_text()
+    }
+
+    /// Whether `word` (already normalised) is a stopword of `language`.
+    pub fn is_stopword(&self, language: Language, word: &str) -> bool {
+        let Some(i) = self.inner.langs.iter().position(|(l, _)| *l == language) else {
+            return false;
+        };
+        self.inner.stop.get(word).is_some_and(|m| m & (1 << i) != 0)
+    }
+
+    /// Normalises and stems one word or phrase piece the way words in text are treated, for
+    /// matching lists (lexicons) against tokens. Returns the stems of the words of `phrase`.
+    pub fn stem_phrase(&self, phrase: &str, language: Option<Language>) -> Vec<String> {
+        let mut out = Tokenized::new();
+        self.tokenize_with(phrase, &mut out, language, false);
+        out.tokens
+            .iter()
+            .filter(|t| t.kind != TokenKind::Punct)
+            .map(|t| out.stem(t).to_string())
+            .collect()
+    }
+
+    /// Tokenizes `text` into `out`, reusing its buffers.
+    pub fn tokenize_into(&self, text: &str, out: &mut Tokenized) {
+        self.tokenize_with(text, out, None, true)
+    }
+
+    /// Like [`Self::tokenize_into`] but without sentence segmentation (`out.sentences()` is
+    /// empty): the fast path for callers that only need tokens, such as feature extraction.
+    pub fn tokenize_words_into(&self, text: &str, out: &mut Tokenized) {
+        self.tokenize_with(text, out, None, false)
+    }
+
+    fn tokenize_with(
+        &self,
+        text: &str,
+        out: &mut Tokenized,
+        force_lang: Option<Language>,
+        with_sentences: bool,
+    ) {
+        out.clear();
+        let inner = &*self.inner;
+        let cfg = &inner.config;
+        let mut clean = std::mem::take(&mut out.clean);
+        let mut shifts = std::mem::take(&mut out.shifts);
+        let cleaned = cfg.invisible && InvisibleChars.remove(text, &mut clean, &mut shifts);
+        let src: &str = if cleaned { &clean } else { text };
+
+        // 1. raw tokens
+        let mut raws: Vec<Raw> = Vec::with_capacity(src.len() / 5 + 1);
+        let mut pieces: Vec<Piece> = Vec::new();
+        for (start, chunk) in chunks(src) {
+            self.chunk_tokens(src, start, chunk, &mut raws, &mut pieces);
+        }
+        // 2. separated letters across white space / dashes
+        if cfg.separated_letters {
+            merge_separated(src, &mut raws);
+        }
+        // 3. document context
+        let (mut latin, mut nonlatin) = (0usize, 0usize);
+        for r in raws.iter().filter(|r| r.kind == TokenKind::Word) {
+            match src[r.start..].chars().next() {
+                Some(c) if c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) => {
+                    latin += 1
+                }
+                Some(c) if ('\u{0370}'..='\u{052F}').contains(&c) => nonlatin += 1,
+                _ => {}
+            }
+        }
+        let ctx = DocContext {
+            mostly_latin: latin > 0 && latin >= 2 * nonlatin,
+        };
+        out.context = ctx;
+        let map = OffsetMap {
+            shifts: if cleaned { &shifts } else { &[] },
+        };
+
+        // 4. normalise
+        let mut word = String::new();
+        let mut scratch = String::new();
+        let buf = &mut out.buf;
+        buf.reserve(src.len() + 16);
+        for r in &raws {
+            let mut fl = 0u16;
+            word.clear();
+            let s = &src[r.start..r.end];
+            if r.joined {
+                word.extend(s.chars().filter(|&c| !SeparatedLetters::is_separator(c)));
+                fl |= flags::SEPARATED;
+            } else {
+                word.push_str(s);
+            }
+            match r.kind {
+                TokenKind::Word => fl |= inner.apply_steps(&mut word, &mut scratch, &ctx),
+                TokenKind::Hashtag => {
+                    // '#' + the tag body normalised as a word
+                    let mut body = word.split_off(1);
+                    fl |= inner.apply_steps(&mut body, &mut scratch, &ctx);
+                    word.push_str(&body);
+                }
+                TokenKind::Number | TokenKind::Mention => {
+                    if cfg.nfkc_casefold {
+                        fl |= NormalizerStep::NfkcCaseFold.normalize(&mut word, &mut scratch, &ctx)
+                            as u16
+                            * flags::NFKC;
+                    }
+                }
+                TokenKind::Url | TokenKind::Email => word.make_ascii_lowercase(),
+                TokenKind::Punct => {
+                    if matches!(s, "“" | "”" | "«" | "»" | "„") {
+                        word.clear();
+                        word.push('"');
+                    }
+                }
+                TokenKind::Emoji => {}
+            }
+            if word.is_empty() {
+                continue;
+            }
+            let (ostart, oend) = (map.start(r.start), map.end(r.end));
+            if cleaned && oend - ostart != r.end - r.start {
+                fl |= flags::INVISIBLE;
+            }
+            let n0 = buf.len() as u32;
+            buf.push_str(&word);
+            let n1 = buf.len() as u32;
+            let mut aux = (0, 0);
+            if matches!(r.kind, TokenKind::Url | TokenKind::Email) {
+                let d = domain_of(&buf[n0 as usize..n1 as usize], r.kind);
+                aux = (n0 + d.0 as u32, n0 + d.1 as u32);
+            }
+            out.tokens.push(Token {
+                kind: r.kind,
+                span: Span::new(ostart, oend),
+                stopword: false,
+                flags: fl,
+                norm: (n0, n1),
+                stem: (n0, n1),
+                aux,
+            });
+        }
+
+        // 5. hashtag parts
+        for (ti, t) in out.tokens.iter().enumerate() {
+            if t.kind != TokenKind::Hashtag {
+                continue;
+            }
+            let (cs, ce) = (t.span.start, t.span.end); // original coordinates
+            let body_start = cs + 1;
+            for (ps, pe) in hashtag_parts(&text[body_start.min(ce)..ce]) {
+                let piece = &text[body_start + ps..body_start + pe];
+                word.clear();
+                word.extend(piece.chars().filter(|&c| !InvisibleChars::is_invisible(c)));
+                let kind = word_or_number(&word);
+                let mut fl = 0;
+                if kind == TokenKind::Word {
+                    fl = inner.apply_steps(&mut word, &mut scratch, &ctx);
+                } else {
+                    word.make_ascii_lowercase();
+                }
+                if word.is_empty() {
+                    continue;
+                }
+                let n0 = buf.len() as u32;
+                buf.push_str(&word);
+                let n1 = buf.len() as u32;
+                out.parts.push(Part {
+                    parent: ti,
+                    token: Token {
+                        kind,
+                        span: Span::new(body_start + ps, body_start + pe),
+                        stopword: false,
+                        flags: fl,
+                        norm: (n0, n1),
+                        stem: (n0, n1),
+                        aux: (0, 0),
+                    },
+                });
+            }
+        }
+
+        // 6. language, stopwords, stems
+        let lang_idx = match (force_lang, cfg.language) {
+            (Some(l), _) | (None, LanguageChoice::Fixed(l)) => {
+                inner.langs.iter().position(|(x, _)| *x == l).unwrap_or(0)
+            }
+            (None, LanguageChoice::Auto) => inner.guess_language(&out.tokens, buf),
+        };
+        let (language, stemmer) = &inner.langs[lang_idx];
+        let lang_bit = 1u16 << lang_idx;
+        out.language = Some(*language);
+        let do_stop = cfg.stopwords;
+        let do_stem = cfg.stemming;
+        let all = out
+            .tokens
+            .iter_mut()
+            .chain(out.parts.iter_mut().map(|p| &mut p.token));
+        for t in all {
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            let n = &buf[t.norm.0 as usize..t.norm.1 as usize];
+            if do_stop && inner.stop.get(n).is_some_and(|m| m & lang_bit != 0) {
+                t.stopword = true;
+                continue;
+            }
+            if do_stem {
+                word.clear();
+                crate::lang::cached_stem(*language, stemmer, n, |stemmed| {
+                    if stemmed != n && !stemmed.is_empty() {
+                        word.push_str(stemmed);
+                    }
+                });
+                if !word.is_empty() {
+                    let s0 = buf.len() as u32;
+                    buf.push_str(&word);
+                    t.stem = (s0, buf.len() as u32);
+                }
+            }
+        }
+
+        // 7. sentences
+        if !with_sentences {
+            out.clean = clean;
+            out.shifts = shifts;
+            return;
+        }
+        let mut ti = 0;
+        let ntok = out.tokens.len();
+        let tokens = &out.tokens;
+        let sents = &mut out.sentences;
+        crate::segment::sentences(src, |s, sent| {
+            let trimmed = sent.trim_end();
+            let lead = trimmed.len() - trimmed.trim_start().len();
+            if trimmed.trim_start().is_empty() {
+                return;
+            }
+            let span = Span::new(map.start(s + lead), map.end(s + trimmed.len()));
+            let first = ti;
+            while ti < ntok && tokens[ti].span.start < span.end {
+                ti += 1;
+            }
+            sents.push(Sentence {
+                span,
+                tokens: first..ti,
+            });
+        });
+        if ti < ntok {
+            // tokens after the last sentence end (cannot normally happen) join the last sentence
+            if let Some(last) = out.sentences.last_mut() {
+                last.tokens.end = ntok;
+                last.span.end = last.span.end.max(out.tokens[ntok - 1].span.end);
+            }
+        }
+
+        out.clean = clean;
+        out.shifts = shifts;
+    }
+
+    /// Splits one white-space-free chunk into raw tokens.
+    fn chunk_tokens(
+        &self,
+        src: &str,
+        start: usize,
+        chunk: &str,
+        raws: &mut Vec<Raw>,
+        pieces: &mut Vec<Piece>,
+    ) {
+        // Fast path: most chunks are a plain ASCII word or number.
+        let b = chunk.as_bytes();
+        if b.iter().all(u8::is_ascii_alphabetic) {
+            raws.push(Raw {
+                kind: TokenKind::Word,
+                start,
+                end: start + b.len(),
+                joined: false,
+            });
+            return;
+        }
+        if b.iter().all(u8::is_ascii_digit) {
+            raws.push(Raw {
+                kind: TokenKind::Number,
+                start,
+                end: start + b.len(),
+                joined: false,
+            });
+            return;
+        }
+        // leading punctuation before a special token
+        let lead = chunk
+            .find(|c: char| c.is_alphanumeric() || matches!(c, '@' | '#' | '$'))
+            .unwrap_or(chunk.len());
+        if lead > 0 {
+            self.pieces(src, start, &chunk[..lead], raws, pieces);
+        }
+        let rest = &chunk[lead..];
+        let rs = start + lead;
+        if rest.is_empty() {
+            return;
+        }
+        let special = if let Some(n) = url_len(rest) {
+            Some((TokenKind::Url, n))
+        } else if rest.starts_with('@') && rest[1..].starts_with(is_word_char) {
+            Some((
+                TokenKind::Mention,
+                1 + rest[1..]
+                    .find(|c: char| !is_word_char(c))
+                    .unwrap_or(rest.len() - 1),
+            ))
+        } else if rest.starts_with('#') && rest[1..].starts_with(is_word_char) {
+            Some((
+                TokenKind::Hashtag,
+                1 + rest[1..]
+                    .find(|c: char| !is_word_char(c))
+                    .unwrap_or(rest.len() - 1),
+            ))
+        } else {
+            email_len(rest).map(|n| (TokenKind::Email, n))
+        };
+        match special {
+            Some((kind, n)) if n > 0 => {
+                raws.push(Raw {
+                    kind,
+                    start: rs,
+                    end: rs + n,
+                    joined: false,
+                });
+                if n < rest.len() {
+                    self.chunk_tokens(src, rs + n, &rest[n..], raws, pieces);
+                }
+            }
+            _ => self.pieces(src, rs, rest, raws, pieces),
+        }
+    }
+
+    /// UAX #29 word pieces of a chunk, with leet runs (`m@rtyr`, `k!ll`) merged.
+    fn pieces(
+        &self,
+        _src: &str,
+        start: usize,
+        chunk: &str,
+        raws: &mut Vec<Raw>,
+        pieces: &mut Vec<Piece>,
+    ) {
+        let cfg = &self.inner.config;
+        pieces.clear();
+        crate::segment::word_pieces(chunk, |off, p| {
+            let k = piece_kind(p);
+            if k != PieceKind::Other {
+                pieces.push((start + off, start + off + p.len(), k));
+            }
+        });
+        let n = pieces.len();
+        let mut i = 0;
+        while i < n {
+            let (s, e, k) = pieces[i];
+            // try a leet run: alnum/sym pieces touching each other, with a symbol inside
+            if cfg.leetspeak && matches!(k, PieceKind::Alnum | PieceKind::LeetSym) {
+                let mut j = i;
+                let mut end = e;
+                let mut has_sym = k == PieceKind::LeetSym;
+                while j + 1 < n
+                    && pieces[j + 1].0 == end
+                    && matches!(pieces[j + 1].2, PieceKind::Alnum | PieceKind::LeetSym)
+                {
+                    j += 1;
+                    end = pieces[j].1;
+                    has_sym |= pieces[j].2 == PieceKind::LeetSym;
+                }
+                if j > i && has_sym {
+                    // drop trailing symbols ("join!!") from the run
+                    while j > i && pieces[j].2 == PieceKind::LeetSym {
+                        j -= 1;
+                    }
+                    end = pieces[j].1;
+                    let run = &_src[s..end];
+                    if j > i && Leetspeak::is_leet_word(run) {
+                        raws.push(Raw {
+                            kind: TokenKind::Word,
+                            start: s,
+                            end,
+                            joined: false,
+                        });
+                        i = j + 1;
+                        continue;
+                    }
+                }
+            }
+            match k {
+                PieceKind::Alnum => {
+                    let p = &_src[s..e];
+                    let joined = cfg.separated_letters
+                        && p.contains(['.', '_', '-'])
+                        && SeparatedLetters::is_dotted_word(p);
+                    let kind = if joined {
+                        TokenKind::Word
+                    } else {
+                        word_or_number(p)
+                    };
+                    raws.push(Raw {
+                        kind,
+                        start: s,
+                        end: e,
+                        joined,
+                    });
+                }
+                PieceKind::Emoji => raws.push(Raw {
+                    kind: TokenKind::Emoji,
+                    start: s,
+                    end: e,
+                    joined: false,
+                }),
+                PieceKind::Punct => raws.push(Raw {
+                    kind: TokenKind::Punct,
+                    start: s,
+                    end: e,
+                    joined: false,
+                }),
+                PieceKind::LeetSym => {
+                    if &_src[s..e] == "!" {
+                        raws.push(Raw {
+                            kind: TokenKind::Punct,
+                            start: s,
+                            end: e,
+                            joined: false,
+                        });
+                    }
+                }
+                PieceKind::Other => {}
+            }
+            i += 1;
+        }
+    }
+}
+
+impl Inner {
+    /// Runs the token-level steps on a word; returns the flags of the steps that changed it.
+    fn apply_steps(&self, word: &mut String, scratch: &mut String, ctx: &DocContext) -> u16 {
+        let mut fl = 0;
+        // ASCII words reach a fixed point in one pass (the step order sees to it). Outside
+        // ASCII, a later step can occasionally expose work for an earlier one (a combining mark
+        // removed by Diacritics unblocks Leetspeak); a few more passes make the result
+        // idempotent, as the property tests check.
+        if word.is_ascii() {
+            for step in &self.ascii_steps {
+                if step.normalize(word, scratch, ctx) {
+                    fl |= step.flag();
+                }
+            }
+            return fl;
+        }
+        for _ in 0..4 {
+            let mut changed = false;
+            for step in &self.steps {
+                if step.normalize(word, scratch, ctx) {
+                    fl |= step.flag();
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        fl
+    }
+
+    fn guess_language(&self, tokens: &[Token], buf: &str) -> usize {
+        let mut script = [0usize; 4]; // latin, arabic, cyrillic, greek
+        let mut votes = vec![0usize; self.langs.len()];
+        for t in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
+            let n = &buf[t.norm.0 as usize..t.norm.1 as usize];
+            let Some(c) = n.chars().next() else { continue };
+            let sc = match c {
+                '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FEFF}' => 1,
+                '\u{0400}'..='\u{052F}' => 2,
+                '\u{0370}'..='\u{03FF}' => 3,
+                _ => 0,
+            };
+            script[sc] += 1;
+            if sc == 0 {
+                if let Some(&mask) = self.stop.get(n) {
+                    for (i, v) in votes.iter_mut().enumerate() {
+                        *v += ((mask >> i) & 1) as usize;
+                    }
+                }
+            }
+        }
+        let by_script = |l: Language| self.langs.iter().position(|(x, _)| *x == l);
+        let best_script = (0..4).max_by_key(|&i| (script[i], i == 0)).unwrap_or(0);
+        match best_script {
+            1 if script[1] > 0 => return by_script(Language::Arabic).unwrap_or(0),
+            2 if script[2] > 0 => return by_script(Language::Russian).unwrap_or(0),
+            3 if script[3] > 0 => return by_script(Language::Greek).unwrap_or(0),
+            _ => {}
+        }
+        let english = by_script(Language::English).unwrap_or(0);
+        let best = (0..votes.len()).max_by_key(|&i| (votes[i], i == english));
+        match best {
+            Some(i) if votes[i] > 0 => i,
+            _ => english,
+        }
+    }
+}
+
+/// Byte range of the domain inside a lower-cased URL or e-mail.
+fn domain_of(s: &str, kind: TokenKind) -> (usize, usize) {
+    if kind == TokenKind::Email {
+        return s.find('@').map(|i| (i + 1, s.len())).unwrap_or((0, 0));
+    }
+    let mut start = 0;
+    if let Some(i) = s.find("://") {
+        start = i + 3;
+    }
+    if s[start..].starts_with("www.") {
+        start += 4;
+    }
+    let end = s[start..]
+        .find(['/', '?', '#', ':'])
+        .map(|i| start + i)
+        .unwrap_or(s.len());
+    (start, end)
+}
+
+/// Non-white-space chunks of `s` with their offsets.
+fn chunks(s: &str) -> Box<dyn Iterator<Item = (usize, &str)> + '_> {
+    if s.is_ascii() {
+        let b = s.as_bytes();
+        let mut i = 0;
+        return Box::new(std::iter::from_fn(move || {
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i >= b.len() {
+                return None;
+            }
+            let start = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            Some((start, &s[start..i]))
+        }));
+    }
+    Box::new(
+        s.split(char::is_whitespace)
+            .scan(0usize, move |pos, piece| {
+                let start = *pos;
+                *pos += piece.len();
+                // the separator that followed (one white-space char) is skipped
+                if let Some(c) = s[*pos..].chars().next() {
+                    *pos += c.len_utf8();
+                }
+                Some((start, piece))
+            })
+            .filter(|(_, p)| !p.is_empty()),
+    )
+}
+
+/// Word parts of a hashtag body: split at `_`, at letter/digit changes and at camelCase.
+fn hashtag_parts(body: &str) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let chars: Vec<(usize, char)> = body
+        .char_indices()
+        .filter(|(_, c)| !InvisibleChars::is_invisible(*c))
+        .collect();
+    let mut start: Option<usize> = None;
+    for k in 0..chars.len() {
+        let (i, c) = chars[k];
+        if c == '_' || !c.is_alphanumeric() {
+            if let Some(s) = start.take() {
+                parts.push((s, i));
+            }
+            continue;
+        }
+        if let Some(s) = start {
+            let (_, p) = chars[k - 1];
+            let next_lower = chars.get(k + 1).is_some_and(|(_, n)| n.is_lowercase());
+            let boundary = (p.is_numeric() != c.is_numeric())
+                || (p.is_lowercase() && c.is_uppercase())
+                || (p.is_uppercase() && c.is_uppercase() && next_lower);
+            if boundary {
+                parts.push((s, i));
+                start = Some(i);
+            }
+        } else {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        parts.push((s, body.len()));
+    }
+    parts
+}
+
+/// Joins runs of >= 3 single-letter words separated by exactly one separator character.
+fn merge_separated(src: &str, raws: &mut Vec<Raw>) {
+    let single = |r: &Raw| {
+        r.kind == TokenKind::Word && {
+            let mut it = src[r.start..r.end].chars();
+            matches!((it.next(), it.next()), (Some(c), None) if c.is_alphabetic())
+        }
+    };
+    let gap_ok = |a: &Raw, b: &Raw| {
+        let mut g = src[a.end..b.start].chars();
+        matches!((g.next(), g.next()), (Some(c), None) if SeparatedLetters::is_separator(c))
+    };
+    if !raws.iter().any(single) {
+        return;
+    }
+    let mut out = Vec::with_capacity(raws.len());
+    let mut i = 0;
+    while i < raws.len() {
+        if single(&raws[i]) {
+            let mut j = i;
+            while j + 1 < raws.len() && single(&raws[j + 1]) && gap_ok(&raws[j], &raws[j + 1]) {
+                j += 1;
+            }
+            if j - i + 1 >= 3 {
+                out.push(Raw {
+                    kind: TokenKind::Word,
+                    start: raws[i].start,
+                    end: raws[j].end,
+                    joined: true,
+                });
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push(raws[i]);
+        i += 1;
+    }
+    *raws = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashtag_splitting() {
+        let parts = |s: &str| {
+            hashtag_parts(s)
+                .into_iter()
+                .map(|(a, b)| s[a..b].to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(parts("KhilafahIsBack"), ["Khilafah", "Is", "Back"]);
+        assert_eq!(parts("ISISNews"), ["ISIS", "News"]);
+        assert_eq!(parts("dawlah"), ["dawlah"]);
+        assert_eq!(parts("Baqiya2019"), ["Baqiya", "2019"]);
+        assert_eq!(parts("join_us"), ["join", "us"]);
+    }
+
+    #[test]
+    fn url_and_email() {
+        let t = Tokenizer::new();
+        let text = "see https://www.Example.com/path?x=1). mail me: a.b@mail.example.org";
+        let out = t.tokenize(text);
+        let url = out
+            .tokens()
+            .iter()
+            .find(|t| t.kind == TokenKind::Url)
+            .unwrap();
+        assert_eq!(url.span.slice(text), "https://www.Example.com/path?x=1");
+        assert_eq!(out.domain(url), Some("example.com"));
+        let mail = out
+            .tokens()
+            .iter()
+            .find(|t| t.kind == TokenKind::Email)
+            .unwrap();
+        assert_eq!(out.norm(mail), "a.b@mail.example.org");
+        assert_eq!(out.domain(mail), Some("mail.example.org"));
+    }
+}

@@ -1,0 +1,122 @@
+//! API contracts: auto traits, serialisation, builder errors, languages.
+
+use narrascope_tokenize::{Language, LanguageChoice, TokenKind, Tokenizer, TokenizerConfig};
+
+fn has_autotraits<T: Send + Sync + Sized + Unpin>() {}
+
+#[test]
+fn autotraits() {
+    has_autotraits::<Tokenizer>();
+    has_autotraits::<TokenizerConfig>();
+    has_autotraits::<narrascope_tokenize::Tokenized>();
+    has_autotraits::<narrascope_tokenize::TokenizeError>();
+}
+
+#[test]
+fn serde_round_trip() {
+    let tok = Tokenizer::builder()
+        .diacritics(false)
+        .language_code("de")
+        .build()
+        .unwrap();
+    let json = serde_json::to_string(&tok).unwrap();
+    let back: Tokenizer = serde_json::from_str(&json).unwrap();
+    assert_eq!(tok, back);
+    assert_eq!(
+        back.config().language,
+        LanguageChoice::Fixed(Language::German)
+    );
+    let text = "Brüder, kommt zur Hidschra!";
+    assert_eq!(tok.normalize(text), back.normalize(text));
+}
+
+#[test]
+fn unknown_language_is_a_build_error() {
+    let err = Tokenizer::builder()
+        .language_code("klingon")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("klingon"));
+}
+
+#[test]
+fn every_rust_stemmers_language_builds() {
+    for code in [
+        "ar", "da", "nl", "en", "fi", "fr", "de", "el", "hu", "it", "no", "pt", "ro", "ru", "es",
+        "sv", "ta", "tr",
+    ] {
+        let tok = Tokenizer::builder().language_code(code).build().unwrap();
+        let out = tok.tokenize("texte");
+        assert_eq!(out.language().unwrap().code(), code);
+    }
+}
+
+#[test]
+fn language_guess() {
+    let tok = Tokenizer::new();
+    let lang = |s: &str| tok.tokenize(s).language().unwrap();
+    assert_eq!(
+        lang("They told us that we would be living in the true state, and it was a lie."),
+        Language::English
+    );
+    assert_eq!(
+        lang("Ils nous ont dit que nous serions des frères, mais c'était un mensonge."),
+        Language::French
+    );
+    assert_eq!(
+        lang("Sie haben uns gesagt, dass wir Brüder sind, aber das war eine Lüge."),
+        Language::German
+    );
+    assert_eq!(lang("قالوا لنا إن الدولة باقية"), Language::Arabic);
+    assert_eq!(lang("12345"), Language::English, "fallback is English");
+}
+
+#[test]
+fn stemming_and_stopwords() {
+    let tok = Tokenizer::new();
+    let out = tok.tokenize("the martyrs were fighting");
+    let t = out.tokens();
+    assert!(t[0].stopword, "'the' is an English stopword");
+    assert_eq!(out.stem(&t[1]), "martyr");
+    assert_eq!(out.stem(&t[3]), "fight");
+    let fr = tok.tokenize("les frères sont dans la ville");
+    assert_eq!(fr.language(), Some(Language::French));
+    assert_eq!(fr.stem(&fr.tokens()[1]), "frer");
+}
+
+#[test]
+fn sentences_carry_spans_and_tokens() {
+    let tok = Tokenizer::new();
+    let text = "He said he regretted it. Come and join us!\nNo.";
+    let out = tok.tokenize(text);
+    let s = out.sentences();
+    assert_eq!(s.len(), 3);
+    assert_eq!(s[0].span.slice(text), "He said he regretted it.");
+    assert_eq!(s[1].span.slice(text), "Come and join us!");
+    let words: Vec<&str> = out.tokens()[s[1].tokens.clone()]
+        .iter()
+        .map(|t| out.norm(t))
+        .collect();
+    assert_eq!(words, ["come", "and", "join", "us", "!"]);
+}
+
+#[test]
+fn emoji_tokens() {
+    let tok = Tokenizer::new();
+    let out = tok.tokenize("victory 🔥🔥 ☝️");
+    let kinds: Vec<TokenKind> = out.tokens().iter().map(|t| t.kind).collect();
+    assert!(
+        kinds.iter().filter(|k| **k == TokenKind::Emoji).count() >= 2,
+        "{kinds:?}"
+    );
+}
+
+#[test]
+fn never_panics_on_edge_inputs() {
+    let tok = Tokenizer::new();
+    for s in [
+        "", " ", "\u{200B}", "#", "@", "http://", "a.b@", "...", "\u{0301}", "ـــ", "1 1 1", "j o",
+    ] {
+        let _ = tok.tokenize(s);
+    }
+}
