@@ -1,1 +1,46 @@
-//! placeholder
+//! # narrascope-features
+//!
+//! Turns tokens from [`narrascope_tokenize`] into the numbers the classifier learns from.
+//!
+//! | family | example name | what |
+//! |---|---|---|
+//! | word unigrams | `w:caravan` | stems, stopwords skipped |
+//! | word n-grams | `w2:join us` | bigrams (trigrams optional), stopwords kept inside |
+//! | char n-grams | `c:hij` | 3 to 5 characters within word boundaries |
+//! | hashtags | `h:#khilafahisback` | whole tags; parts count as words |
+//! | mentions | `m:@user` | |
+//! | domains | `d:example.org` | URL and e-mail domains |
+//! | emoji | `e:🔥` | |
+//! | lexicons | `lex:emigrate_join` | one per narrative cue theme (`data/lexicons/`) |
+//! | shape | `shape:first_person` | length bucket, person, quotes, exclamations, disguise, links |
+//!
+//! Keys are 64-bit hashes computed without allocating; strings are kept only in the fitted
+//! vocabulary, for explanations. TF-IDF uses the idf of the fitted corpus, sublinear tf and L2
+//! normalisation (shape features are appended outside the normalisation). Chi-square
+//! selection keeps the dense matrices linfa trains on small.
+//!
+//! ```
+//! use narrascope_features::Vectorizer;
+//! let docs = ["make hijrah to the land of the khilafah", "we need engineers, join us", "I escaped, they lied"];
+//! let v = Vectorizer::params().min_df(1).fit(&docs)?;
+//! let x = v.transform("m4ke h1jr4h now");
+//! let names: Vec<&str> = x.indices.iter().map(|&i| v.feature_name(i)).collect();
+//! assert!(names.contains(&"lex:emigrate_join"));
+//! # Ok::<(), narrascope_features::FeatureError>(())
+//! ```
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+
+mod error;
+pub mod hash;
+pub mod lexicon;
+mod params;
+mod sparse;
+mod vectorizer;
+
+pub use error::{FeatureError, Result};
+pub use lexicon::{LexiconMatcher, LexiconSet, Narrative, Theme};
+pub use linfa::ParamGuard;
+pub use params::{FamilyWeights, VectorizerParams, VectorizerValidParams};
+pub use sparse::SparseVector;
+pub use vectorizer::{family, Occurrence, Vectorizer, FORMAT_VERSION, SHAPE_NAMES};

@@ -108,7 +108,7 @@ impl Language {
 
 /// Which language to stem and filter stopwords with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase", tag = "mode", content = "language")]
+#[serde(rename_all = "lowercase")]
 pub enum LanguageChoice {
     /// Guess per text: script first (Arabic, Cyrillic, Greek), then stopword votes among the
     /// Latin-script languages with lists (English, French, German); English when nothing votes.

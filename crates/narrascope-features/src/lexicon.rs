@@ -1,0 +1,361 @@
+//! Narrative cue lexicons: one theme per file, multi-word cues matched over stemmed tokens with
+//! an Aho-Corasick automaton.
+//!
+//! File format (see `data/lexicons/`): a header of `#` comments with `# theme: ID`,
+//! `# narrative: recruitment|defection|framing` and `# description: ...`, then one cue per line,
+//! optionally prefixed by a language tag (`fr: `, `de: `, `ar: `; none means English).
+
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use narrascope_tokenize::{Language, Span, TokenKind, Tokenized, Tokenizer};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{FeatureError, Result};
+
+/// Which narrative a theme belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Narrative {
+    /// A recruitment theme.
+    Recruitment,
+    /// A defection theme.
+    Defection,
+    /// A framing cue (reporting, counter-speech, testimony, address).
+    Framing,
+}
+
+/// One theme: its id, narrative, description and cues (as written, with language tags).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Theme {
+    /// Theme id, e.g. `emigrate_join`.
+    pub id: String,
+    /// The narrative it signals.
+    pub narrative: Narrative,
+    /// What the theme is (and is not).
+    pub description: String,
+    /// Cues: (language, phrase).
+    pub cues: Vec<(Option<Language>, String)>,
+}
+
+impl Theme {
+    /// Parses a lexicon file's text. `name` is used in error messages.
+    ///
+    /// # Errors
+    /// [`FeatureError::Lexicon`] naming the line when the header or a language tag is wrong.
+    pub fn parse(name: &str, text: &str) -> Result<Theme> {
+        let err = |line: usize, reason: String| FeatureError::Lexicon {
+            file: name.to_string(),
+            line,
+            reason,
+        };
+        let (mut id, mut narrative, mut description) = (None, None, String::new());
+        let mut cues = Vec::new();
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(c) = line.strip_prefix('#') {
+                let c = c.trim();
+                if let Some(v) = c.strip_prefix("theme:") {
+                    id = Some(v.trim().to_string());
+                } else if let Some(v) = c.strip_prefix("narrative:") {
+                    narrative = Some(match v.trim() {
+                        "recruitment" => Narrative::Recruitment,
+                        "defection" => Narrative::Defection,
+                        "framing" => Narrative::Framing,
+                        other => return Err(err(i + 1, format!("unknown narrative {other:?}"))),
+                    });
+                } else if let Some(v) = c.strip_prefix("description:") {
+                    description = v.trim().to_string();
+                }
+                continue;
+            }
+            let (lang, phrase) = match line.split_once(": ") {
+                Some((tag, rest))
+                    if tag.len() == 2 && tag.bytes().all(|b| b.is_ascii_lowercase()) =>
+                {
+                    let l = Language::from_code(tag).map_err(|e| err(i + 1, e.to_string()))?;
+                    (Some(l), rest.trim())
+                }
+                _ => (None, line),
+            };
+            if phrase.is_empty() {
+                return Err(err(i + 1, "empty cue".into()));
+            }
+            cues.push((lang, phrase.to_string()));
+        }
+        let id = id.ok_or_else(|| err(1, "missing `# theme:` header".into()))?;
+        let narrative = narrative.ok_or_else(|| err(1, "missing `# narrative:` header".into()))?;
+        if cues.is_empty() {
+            return Err(err(1, "no cues".into()));
+        }
+        Ok(Theme {
+            id,
+            narrative,
+            description,
+            cues,
+        })
+    }
+}
+
+macro_rules! builtin {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../../data/lexicons/", $name, ".txt")))),*]
+    };
+}
+
+/// The lexicons shipped in `data/lexicons/`, embedded at build time.
+const BUILTIN: &[(&str, &str)] = builtin!(
+    "emigrate_join",
+    "state_utopia",
+    "martyrdom_glory",
+    "brotherhood",
+    "obligation_allegiance",
+    "grievance_victimhood",
+    "us_vs_them",
+    "victory_inevitability",
+    "infighting",
+    "brutality",
+    "corruption_hypocrisy",
+    "harsh_life",
+    "deception",
+    "regret",
+    "escape",
+    "imprisonment",
+    "warning",
+    "reporting",
+    "counter_speech",
+    "first_person_testimony",
+    "second_person_imperative",
+);
+
+/// A set of themes: the serialisable part of the lexicons (the automaton is rebuilt on load).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LexiconSet {
+    /// Themes in a fixed order (their index is their feature order).
+    pub themes: Vec<Theme>,
+}
+
+impl LexiconSet {
+    /// The lexicons shipped with narrascope (`data/lexicons/`).
+    pub fn builtin() -> LexiconSet {
+        let themes = BUILTIN
+            .iter()
+            .map(|(name, text)| {
+                Theme::parse(name, text).expect("built-in lexicons parse (checked by tests)")
+            })
+            .collect();
+        LexiconSet { themes }
+    }
+    /// Reads every `*.txt` file of a directory, sorted by file name.
+    ///
+    /// # Errors
+    /// [`FeatureError::LexiconIo`] when the directory or a file cannot be read,
+    /// [`FeatureError::Lexicon`] when a file is malformed.
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<LexiconSet> {
+        let dir = dir.as_ref();
+        let io = |e| FeatureError::LexiconIo {
+            path: dir.display().to_string(),
+            source: e,
+        };
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        paths.sort();
+        let mut themes = Vec::new();
+        for p in paths {
+            let text = std::fs::read_to_string(&p).map_err(|e| FeatureError::LexiconIo {
+                path: p.display().to_string(),
+                source: e,
+            })?;
+            themes.push(Theme::parse(&p.display().to_string(), &text)?);
+        }
+        Ok(LexiconSet { themes })
+    }
+    /// Number of themes.
+    pub fn len(&self) -> usize {
+        self.themes.len()
+    }
+    /// Whether there is no theme.
+    pub fn is_empty(&self) -> bool {
+        self.themes.is_empty()
+    }
+}
+
+/// A compiled lexicon matcher.
+#[derive(Debug, Clone)]
+pub struct LexiconMatcher {
+    ac: Option<AhoCorasick>,
+    /// Pattern index → theme index.
+    pattern_theme: Vec<u16>,
+}
+
+/// One cue match: the theme index and the span in the original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LexiconMatch {
+    /// Index of the theme in the [`LexiconSet`].
+    pub theme: usize,
+    /// From the first to the last matched word, in the original text.
+    pub span: Span,
+}
+
+impl LexiconMatcher {
+    /// Compiles `set`: every cue is tokenized, normalised and stemmed by `tokenizer` (in its
+    /// tagged language), so cues match text that went through the same steps, disguised or not.
+    pub fn new(set: &LexiconSet, tokenizer: &Tokenizer) -> LexiconMatcher {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_theme = Vec::new();
+        let mut seen = rustc_hash::FxHashSet::default();
+        for (ti, theme) in set.themes.iter().enumerate() {
+            for (lang, phrase) in &theme.cues {
+                let lang = lang.or(Some(Language::English));
+                let stems = tokenizer.stem_phrase(phrase, lang);
+                if stems.is_empty() {
+                    continue;
+                }
+                let p = format!(" {} ", stems.join(" "));
+                if seen.insert((ti, p.clone())) {
+                    patterns.push(p);
+                    pattern_theme.push(ti as u16);
+                }
+            }
+        }
+        let ac = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .expect("lexicon automaton builds (patterns are short)"),
+            )
+        };
+        LexiconMatcher { ac, pattern_theme }
+    }
+
+    /// Finds all cue matches (overlapping) in tokenized text. `hay` and `starts` are scratch.
+    pub fn find(
+        &self,
+        tokens: &Tokenized,
+        hay: &mut String,
+        starts: &mut Vec<(usize, Span)>,
+        f: impl FnMut(LexiconMatch),
+    ) {
+        self.find_in(tokens, 0..tokens.tokens().len(), hay, starts, f)
+    }
+
+    /// Like [`Self::find`], restricted to the tokens in `range` (one sentence, say).
+    pub fn find_in(
+        &self,
+        tokens: &Tokenized,
+        range: std::ops::Range<usize>,
+        hay: &mut String,
+        starts: &mut Vec<(usize, Span)>,
+        mut f: impl FnMut(LexiconMatch),
+    ) {
+        let Some(ac) = &self.ac else { return };
+        hay.clear();
+        starts.clear();
+        hay.push(' ');
+        let mut parts = tokens
+            .parts()
+            .iter()
+            .skip_while(|p| p.parent < range.start)
+            .peekable();
+        for (i, t) in tokens
+            .tokens()
+            .iter()
+            .enumerate()
+            .skip(range.start)
+            .take(range.len())
+        {
+            match t.kind {
+                TokenKind::Word => {
+                    starts.push((hay.len(), t.span));
+                    hay.push_str(tokens.stem(t));
+                    hay.push(' ');
+                }
+                TokenKind::Hashtag => {
+                    while let Some(p) = parts.next_if(|p| p.parent <= i) {
+                        if p.parent != i {
+                            continue;
+                        }
+                        starts.push((hay.len(), p.token.span));
+                        hay.push_str(tokens.stem(&p.token));
+                        hay.push(' ');
+                    }
+                }
+                TokenKind::Punct => hay.push_str("| "),
+                _ => {}
+            }
+        }
+        for m in ac.find_overlapping_iter(hay.as_str()) {
+            // the pattern's first word starts one byte after m.start(); its last word ends one
+            // byte before m.end()
+            let first = starts.partition_point(|&(o, _)| o < m.start() + 1);
+            let last = starts.partition_point(|&(o, _)| o < m.end() - 1);
+            if first >= starts.len() || last == 0 {
+                continue;
+            }
+            let span = Span::new(starts[first].1.start, starts[last - 1].1.end);
+            f(LexiconMatch {
+                theme: self.pattern_theme[m.pattern().as_usize()] as usize,
+                span,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_lexicons_parse() {
+        let set = LexiconSet::builtin();
+        assert_eq!(set.len(), 21);
+        for t in &set.themes {
+            assert!(t.cues.len() >= 20, "{} has {} cues", t.id, t.cues.len());
+            assert!(!t.description.is_empty(), "{} has no description", t.id);
+        }
+    }
+
+    #[test]
+    fn header_errors_name_the_line() {
+        let e = Theme::parse("x.txt", "# theme: a\n# narrative: other\njoin").unwrap_err();
+        assert!(e.to_string().contains("x.txt, line 2"), "{e}");
+        let e = Theme::parse("y.txt", "# narrative: recruitment\njoin us").unwrap_err();
+        assert!(e.to_string().contains("theme"), "{e}");
+    }
+
+    #[test]
+    fn matches_survive_evasions() {
+        let set = LexiconSet::builtin();
+        let tok = Tokenizer::new();
+        let m = LexiconMatcher::new(&set, &tok);
+        let emigrate = set
+            .themes
+            .iter()
+            .position(|t| t.id == "emigrate_join")
+            .unwrap();
+        for text in [
+            "You must make hijrah now",
+            "m4ke h1jr4h brothers",
+            "m a k e hijrah",
+            "MAKE HIJRAAAAH",
+            "ma\u{200b}ke hijr\u{0430}h",
+        ] {
+            let toks = tok.tokenize(text);
+            let mut hits = Vec::new();
+            m.find(&toks, &mut String::new(), &mut Vec::new(), |x| hits.push(x));
+            assert!(hits.iter().any(|h| h.theme == emigrate), "{text}: {hits:?}");
+            let h = hits.iter().find(|h| h.theme == emigrate).unwrap();
+            let s = h.span.slice(text).to_lowercase();
+            assert!(s.starts_with('m') && s.ends_with('h'), "{text}: span {s:?}");
+        }
+    }
+}

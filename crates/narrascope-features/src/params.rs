@@ -1,0 +1,233 @@
+//! Vectorizer parameters (linfa `ParamGuard` style: unchecked builder → checked params).
+
+use linfa::ParamGuard;
+use narrascope_tokenize::TokenizerConfig;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{FeatureError, Result};
+use crate::lexicon::LexiconSet;
+
+/// Weight of each feature family; `0.0` switches a family off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FamilyWeights {
+    /// Word unigrams over stems (stopwords skipped).
+    pub word_unigrams: f32,
+    /// Word bigrams (and trigrams when `word_ngram_order` is 3), stopwords kept inside.
+    pub word_ngrams: f32,
+    /// Character n-grams within word boundaries over normalised words.
+    pub char_ngrams: f32,
+    /// Hashtags as whole tags (their word parts count as words).
+    pub hashtags: f32,
+    /// Mentions.
+    pub mentions: f32,
+    /// URL and e-mail domains.
+    pub domains: f32,
+    /// Emoji.
+    pub emoji: f32,
+    /// Narrative cue lexicon themes.
+    pub lexicons: f32,
+    /// Document shape (length, person, quotes, exclamations, disguise, links).
+    pub shape: f32,
+}
+
+impl Default for FamilyWeights {
+    fn default() -> Self {
+        FamilyWeights {
+            word_unigrams: 1.0,
+            word_ngrams: 1.0,
+            char_ngrams: 1.0,
+            hashtags: 1.0,
+            mentions: 0.5,
+            domains: 1.0,
+            emoji: 1.0,
+            lexicons: 1.0,
+            shape: 0.3,
+        }
+    }
+}
+
+impl FamilyWeights {
+    pub(crate) fn named(&self) -> [(&'static str, f32); 9] {
+        [
+            ("word_unigrams", self.word_unigrams),
+            ("word_ngrams", self.word_ngrams),
+            ("char_ngrams", self.char_ngrams),
+            ("hashtags", self.hashtags),
+            ("mentions", self.mentions),
+            ("domains", self.domains),
+            ("emoji", self.emoji),
+            ("lexicons", self.lexicons),
+            ("shape", self.shape),
+        ]
+    }
+}
+
+/// Checked vectorizer parameters.
+///
+/// | Name | Default | Purpose | Range |
+/// |---|---|---|---|
+/// | `word_ngram_order` | 2 | longest word n-gram | 1..=3 |
+/// | `char_ngram_range` | (3, 5) | character n-gram lengths | 1 <= min <= max <= 8 |
+/// | `min_df` | 2 | minimum document frequency to enter the vocabulary | >= 1 |
+/// | `max_features` | 500,000 | vocabulary size cap (most frequent kept) | >= 1 |
+/// | `sublinear_tf` | true | `1 + ln(tf)` instead of raw counts | |
+/// | `weights` | see [`FamilyWeights`] | per-family weight, 0 = off | finite, >= 0 |
+/// | `tokenizer` | all steps on | tokenizer configuration | |
+/// | `lexicons` | built-in | narrative cue lexicons | |
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VectorizerValidParams {
+    pub(crate) word_ngram_order: usize,
+    pub(crate) char_ngram_range: (usize, usize),
+    pub(crate) min_df: usize,
+    pub(crate) max_features: usize,
+    pub(crate) sublinear_tf: bool,
+    pub(crate) weights: FamilyWeights,
+    pub(crate) tokenizer: TokenizerConfig,
+    pub(crate) lexicons: LexiconSet,
+}
+
+impl VectorizerValidParams {
+    /// Longest word n-gram.
+    pub fn word_ngram_order(&self) -> usize {
+        self.word_ngram_order
+    }
+    /// Character n-gram lengths.
+    pub fn char_ngram_range(&self) -> (usize, usize) {
+        self.char_ngram_range
+    }
+    /// Minimum document frequency.
+    pub fn min_df(&self) -> usize {
+        self.min_df
+    }
+    /// Vocabulary cap.
+    pub fn max_features(&self) -> usize {
+        self.max_features
+    }
+    /// Sublinear term frequency.
+    pub fn sublinear_tf(&self) -> bool {
+        self.sublinear_tf
+    }
+    /// Family weights.
+    pub fn weights(&self) -> &FamilyWeights {
+        &self.weights
+    }
+    /// Tokenizer configuration.
+    pub fn tokenizer(&self) -> &TokenizerConfig {
+        &self.tokenizer
+    }
+    /// Lexicons.
+    pub fn lexicons(&self) -> &LexiconSet {
+        &self.lexicons
+    }
+}
+
+/// Unchecked vectorizer parameters: a consuming builder. Checks happen in
+/// [`ParamGuard::check`], which `fit` calls.
+///
+/// ```
+/// use narrascope_features::Vectorizer;
+/// let v = Vectorizer::params().min_df(1).char_ngram_range(2, 4).fit(&["join us now", "come and join"])?;
+/// assert!(v.len() > 0);
+/// # Ok::<(), narrascope_features::FeatureError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct VectorizerParams(pub(crate) VectorizerValidParams);
+
+impl Default for VectorizerParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl VectorizerParams {
+    /// Default parameters.
+    pub fn new() -> Self {
+        VectorizerParams(VectorizerValidParams {
+            word_ngram_order: 2,
+            char_ngram_range: (3, 5),
+            min_df: 2,
+            max_features: 500_000,
+            sublinear_tf: true,
+            weights: FamilyWeights::default(),
+            tokenizer: TokenizerConfig::default(),
+            lexicons: LexiconSet::builtin(),
+        })
+    }
+    /// Longest word n-gram (1, 2 or 3).
+    pub fn word_ngram_order(mut self, n: usize) -> Self {
+        self.0.word_ngram_order = n;
+        self
+    }
+    /// Character n-gram lengths.
+    pub fn char_ngram_range(mut self, min: usize, max: usize) -> Self {
+        self.0.char_ngram_range = (min, max);
+        self
+    }
+    /// Minimum document frequency.
+    pub fn min_df(mut self, n: usize) -> Self {
+        self.0.min_df = n;
+        self
+    }
+    /// Vocabulary cap.
+    pub fn max_features(mut self, n: usize) -> Self {
+        self.0.max_features = n;
+        self
+    }
+    /// Sublinear term frequency.
+    pub fn sublinear_tf(mut self, on: bool) -> Self {
+        self.0.sublinear_tf = on;
+        self
+    }
+    /// Family weights.
+    pub fn weights(mut self, w: FamilyWeights) -> Self {
+        self.0.weights = w;
+        self
+    }
+    /// Tokenizer configuration.
+    pub fn tokenizer(mut self, t: TokenizerConfig) -> Self {
+        self.0.tokenizer = t;
+        self
+    }
+    /// Lexicons (default: the built-in ones).
+    pub fn lexicons(mut self, l: LexiconSet) -> Self {
+        self.0.lexicons = l;
+        self
+    }
+}
+
+impl ParamGuard for VectorizerParams {
+    type Checked = VectorizerValidParams;
+    type Error = FeatureError;
+
+    fn check_ref(&self) -> Result<&VectorizerValidParams> {
+        let p = &self.0;
+        let (a, b) = p.char_ngram_range;
+        if a == 0 || a > b || b > 8 {
+            return Err(FeatureError::CharNgramRange(a, b));
+        }
+        if !(1..=3).contains(&p.word_ngram_order) {
+            return Err(FeatureError::WordNgramOrder(p.word_ngram_order));
+        }
+        for (family, weight) in p.weights.named() {
+            if !weight.is_finite() || weight < 0.0 {
+                return Err(FeatureError::BadWeight { family, weight });
+            }
+        }
+        if p.weights.named().iter().all(|(_, w)| *w == 0.0) {
+            return Err(FeatureError::NoFamily);
+        }
+        if p.min_df == 0 {
+            return Err(FeatureError::Zero("min_df"));
+        }
+        if p.max_features == 0 {
+            return Err(FeatureError::Zero("max_features"));
+        }
+        Ok(p)
+    }
+
+    fn check(self) -> Result<VectorizerValidParams> {
+        self.check_ref()?;
+        Ok(self.0)
+    }
+}

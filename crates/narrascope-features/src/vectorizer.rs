@@ -1,0 +1,812 @@
+//! The fitted vectorizer: vocabulary, idf, lexicon matcher, transform and selection.
+
+use std::cell::RefCell;
+use std::ops::Range;
+
+use linfa::ParamGuard;
+use narrascope_tokenize::{Span, TokenKind, Tokenized, Tokenizer};
+use ndarray::Array2;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{FeatureError, Result};
+use crate::hash::{key, KeyHasher};
+use crate::lexicon::{LexiconMatcher, Narrative};
+use crate::params::{VectorizerParams, VectorizerValidParams};
+use crate::sparse::SparseVector;
+
+/// Format version of the serialised vectorizer.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Feature families (stored per feature id).
+pub mod family {
+    /// Document shape.
+    pub const SHAPE: u8 = 0;
+    /// Lexicon theme.
+    pub const LEXICON: u8 = 1;
+    /// Word unigram.
+    pub const WORD1: u8 = 2;
+    /// Word bigram or trigram.
+    pub const WORDN: u8 = 3;
+    /// Character n-gram.
+    pub const CHAR: u8 = 4;
+    /// Hashtag.
+    pub const HASHTAG: u8 = 5;
+    /// Mention.
+    pub const MENTION: u8 = 6;
+    /// URL / e-mail domain.
+    pub const DOMAIN: u8 = 7;
+    /// Emoji.
+    pub const EMOJI: u8 = 8;
+}
+
+/// Names of the document-shape features (their ids are `0..SHAPE_NAMES.len()`).
+pub const SHAPE_NAMES: [&str; 11] = [
+    "shape:len_1_5",
+    "shape:len_6_15",
+    "shape:len_16_40",
+    "shape:len_41_100",
+    "shape:len_over_100",
+    "shape:first_person",
+    "shape:second_person",
+    "shape:quotes",
+    "shape:exclamations",
+    "shape:disguised",
+    "shape:links",
+];
+
+const FIRST_PERSON: &[&str] = &[
+    "i",
+    "me",
+    "my",
+    "mine",
+    "myself",
+    "we",
+    "us",
+    "our",
+    "ours",
+    "ourselves",
+    "je",
+    "moi",
+    "mon",
+    "ma",
+    "mes",
+    "nous",
+    "notre",
+    "nos",
+    "ich",
+    "mich",
+    "mir",
+    "mein",
+    "meine",
+    "meinen",
+    "meiner",
+    "wir",
+    "uns",
+    "unser",
+    "unsere",
+    "unseren",
+    "انا",
+    "نحن",
+    "لي",
+    "لنا",
+];
+const SECOND_PERSON: &[&str] = &[
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+    "ye",
+    "tu",
+    "toi",
+    "vous",
+    "votre",
+    "vos",
+    "ton",
+    "ta",
+    "tes",
+    "du",
+    "dich",
+    "dir",
+    "dein",
+    "deine",
+    "ihr",
+    "euch",
+    "euer",
+    "eure",
+    "انت",
+    "انتم",
+    "يا",
+    "لكم",
+];
+
+/// Where a feature occurred: its id and the span in the original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    /// Feature id.
+    pub feature: u32,
+    /// Span of the words (or word) that produced it.
+    pub span: Span,
+}
+
+/// A fitted vectorizer. Deterministic: the same corpus and parameters give the same ids and the
+/// same serialised bytes. `Send + Sync`; transform takes `&self`.
+///
+/// ```
+/// use narrascope_features::Vectorizer;
+/// let docs = ["come and join the caravan", "join us for the match", "they lied to us, I escaped"];
+/// let v = Vectorizer::params().min_df(1).fit(&docs)?;
+/// let x = v.transform("Join the caravan!");
+/// assert!(x.nnz() > 0);
+/// assert!((x.norm() - 1.0).abs() < 0.2); // L2-normalised text part plus small shape values
+/// # Ok::<(), narrascope_features::FeatureError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Vectorizer {
+    params: VectorizerValidParams,
+    tokenizer: Tokenizer,
+    matcher: LexiconMatcher,
+    keys: Vec<u64>,
+    names: Vec<String>,
+    family: Vec<u8>,
+    idf: Vec<f32>,
+    index: FxHashMap<u64, u32>,
+    family_weight: [f32; 9],
+    n_docs: u32,
+    n_fixed: u32,
+}
+
+#[derive(Default)]
+struct Scratch {
+    tokens: Tokenized,
+    counts: Vec<(u32, f32)>,
+    hay: String,
+    starts: Vec<(usize, Span)>,
+    padded: String,
+    offs: Vec<usize>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Serialised form.
+#[derive(Serialize, Deserialize)]
+struct VectorizerState {
+    format_version: u32,
+    params: VectorizerValidParams,
+    n_docs: u32,
+    keys: Vec<u64>,
+    names: Vec<String>,
+    family: Vec<u8>,
+    idf: Vec<f32>,
+}
+
+impl Serialize for Vectorizer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        VectorizerState {
+            format_version: FORMAT_VERSION,
+            params: self.params.clone(),
+            n_docs: self.n_docs,
+            keys: self.keys.clone(),
+            names: self.names.clone(),
+            family: self.family.clone(),
+            idf: self.idf.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Vectorizer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let st = VectorizerState::deserialize(d)?;
+        Vectorizer::from_state(st).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Vectorizer {
+    /// Default parameters, to be customised and fitted.
+    pub fn params() -> VectorizerParams {
+        VectorizerParams::new()
+    }
+
+    fn from_state(st: VectorizerState) -> Result<Vectorizer> {
+        if st.format_version != FORMAT_VERSION {
+            return Err(FeatureError::Version {
+                found: st.format_version,
+                supported: FORMAT_VERSION,
+            });
+        }
+        let n = st.keys.len();
+        if st.names.len() != n || st.family.len() != n || st.idf.len() != n {
+            return Err(FeatureError::Corrupt(format!(
+                "{} keys, {} names, {} families, {} idf values",
+                n,
+                st.names.len(),
+                st.family.len(),
+                st.idf.len()
+            )));
+        }
+        if st.family.iter().any(|&f| f > family::EMOJI) || st.idf.iter().any(|v| !v.is_finite()) {
+            return Err(FeatureError::Corrupt(
+                "unknown feature family or non-finite idf".into(),
+            ));
+        }
+        let n_fixed = (SHAPE_NAMES.len() + st.params.lexicons.len()) as u32;
+        if (n as u32) < n_fixed {
+            return Err(FeatureError::Corrupt(
+                "fewer features than the fixed shape and lexicon ones".into(),
+            ));
+        }
+        Self::assemble(st.params, st.keys, st.names, st.family, st.idf, st.n_docs)
+    }
+
+    fn assemble(
+        params: VectorizerValidParams,
+        keys: Vec<u64>,
+        names: Vec<String>,
+        family: Vec<u8>,
+        idf: Vec<f32>,
+        n_docs: u32,
+    ) -> Result<Vectorizer> {
+        let tokenizer = Tokenizer::from_config(params.tokenizer.clone())?;
+        let matcher = LexiconMatcher::new(&params.lexicons, &tokenizer);
+        let index: FxHashMap<u64, u32> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| (k, i as u32))
+            .collect();
+        if index.len() != keys.len() {
+            return Err(FeatureError::Corrupt("duplicate feature keys".into()));
+        }
+        let w = &params.weights;
+        let family_weight = [
+            w.shape,
+            w.lexicons,
+            w.word_unigrams,
+            w.word_ngrams,
+            w.char_ngrams,
+            w.hashtags,
+            w.mentions,
+            w.domains,
+            w.emoji,
+        ];
+        let n_fixed = (SHAPE_NAMES.len() + params.lexicons.len()) as u32;
+        Ok(Vectorizer {
+            params,
+            tokenizer,
+            matcher,
+            keys,
+            names,
+            family,
+            idf,
+            index,
+            family_weight,
+            n_docs,
+            n_fixed,
+        })
+    }
+
+    /// Number of features (the width of vectors and dense matrices).
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+    /// Whether the vocabulary is empty (never, once fitted: shape and lexicon features exist).
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+    /// Readable name of a feature (`w:join`, `w2:join us`, `c:hij`, `lex:emigrate_join`, ...).
+    pub fn feature_name(&self, id: u32) -> &str {
+        self.names
+            .get(id as usize)
+            .map(String::as_str)
+            .unwrap_or("?")
+    }
+    /// Family of a feature (see [`family`]).
+    pub fn feature_family(&self, id: u32) -> u8 {
+        self.family.get(id as usize).copied().unwrap_or(0)
+    }
+    /// The narrative of a lexicon feature, if `id` is one.
+    pub fn lexicon_narrative(&self, id: u32) -> Option<Narrative> {
+        let base = SHAPE_NAMES.len() as u32;
+        (id >= base && id < self.n_fixed)
+            .then(|| self.params.lexicons.themes[(id - base) as usize].narrative)
+    }
+    /// The parameters it was fitted with.
+    pub fn params_used(&self) -> &VectorizerValidParams {
+        &self.params
+    }
+    /// Its tokenizer.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+    /// Number of documents it was fitted on.
+    pub fn n_docs(&self) -> u32 {
+        self.n_docs
+    }
+
+    /// Transforms one text into a sparse TF-IDF vector.
+    pub fn transform(&self, text: &str) -> SparseVector {
+        let mut out = SparseVector::new();
+        self.transform_into(text, &mut out);
+        out
+    }
+
+    /// Transforms one text into `out` (reusing its allocation).
+    pub fn transform_into(&self, text: &str, out: &mut SparseVector) {
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            let s = &mut *s;
+            self.tokenizer.tokenize_words_into(text, &mut s.tokens);
+            let n = s.tokens.tokens().len();
+            let tokens = std::mem::take(&mut s.tokens);
+            self.vectorize_range(&tokens, 0..n, s, out, None);
+            s.tokens = tokens;
+        })
+    }
+
+    /// Transforms already tokenized text, restricted to the tokens `range` (for example one
+    /// sentence), recording where each feature occurred when `occurrences` is given.
+    pub fn transform_tokens(
+        &self,
+        tokens: &Tokenized,
+        range: Range<usize>,
+        out: &mut SparseVector,
+        occurrences: Option<&mut Vec<Occurrence>>,
+    ) {
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            self.vectorize_range(tokens, range, &mut s, out, occurrences);
+        })
+    }
+
+    fn vectorize_range(
+        &self,
+        tokens: &Tokenized,
+        range: Range<usize>,
+        s: &mut Scratch,
+        out: &mut SparseVector,
+        mut occ: Option<&mut Vec<Occurrence>>,
+    ) {
+        out.clear();
+        let mut counts = std::mem::take(&mut s.counts);
+        counts.clear();
+        if let Some(o) = occ.as_deref_mut() {
+            o.clear();
+        }
+        let shape = self.extract(tokens, range, s, |k, _fam, span, _name| {
+            if let Some(&id) = self.index.get(&k) {
+                counts.push((id, 1.0));
+                if let (Some(o), Some(span)) = (occ.as_deref_mut(), span) {
+                    o.push(Occurrence { feature: id, span });
+                }
+            }
+        });
+        counts.sort_unstable_by_key(|c| c.0);
+        // merge duplicates, tf-idf, weights
+        let sub = self.params.sublinear_tf;
+        let mut norm2 = 0.0f32;
+        let mut i = 0;
+        while i < counts.len() {
+            let id = counts[i].0;
+            let mut tf = 0.0;
+            while i < counts.len() && counts[i].0 == id {
+                tf += counts[i].1;
+                i += 1;
+            }
+            let tf = if sub { 1.0 + tf.ln() } else { tf };
+            let v =
+                tf * self.idf[id as usize] * self.family_weight[self.family[id as usize] as usize];
+            if v != 0.0 {
+                out.indices.push(id);
+                out.values.push(v);
+                norm2 += v * v;
+            }
+        }
+        if norm2 > 0.0 {
+            let inv = 1.0 / norm2.sqrt();
+            out.values.iter_mut().for_each(|v| *v *= inv);
+        }
+        // shape features (ids 0..11) go first, outside the L2 normalisation
+        let ws = self.family_weight[family::SHAPE as usize];
+        if ws > 0.0 {
+            let nz: Vec<(u32, f32)> = shape
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| **v != 0.0)
+                .map(|(i, v)| (i as u32, v * ws))
+                .collect();
+            if !nz.is_empty() {
+                out.indices.splice(0..0, nz.iter().map(|x| x.0));
+                out.values.splice(0..0, nz.iter().map(|x| x.1));
+            }
+        }
+        s.counts = counts;
+    }
+
+    /// Calls `emit(key, family, span, name)` for every feature occurrence in `range` of
+    /// `tokens`; returns the shape feature values. `name` builds the readable name on demand.
+    fn extract(
+        &self,
+        tokens: &Tokenized,
+        range: Range<usize>,
+        s: &mut Scratch,
+        mut emit: impl FnMut(u64, u8, Option<Span>, &dyn Fn() -> String),
+    ) -> [f32; 11] {
+        let w = &self.params.weights;
+        let toks = &tokens.tokens()[range.clone()];
+        let order = self.params.word_ngram_order;
+        let (cmin, cmax) = self.params.char_ngram_range;
+        // sliding window of the last words for n-grams: (form, span start)
+        let mut win: [(&str, usize); 2] = [("", 0); 2];
+        let mut win_len = 0usize;
+        let (mut n_words, mut first, mut second, mut quotes, mut excl, mut disguised, mut links) =
+            (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+        let mut parts = tokens
+            .parts()
+            .iter()
+            .skip_while(|p| p.parent < range.start)
+            .peekable();
+        for (off, t) in toks.iter().enumerate() {
+            let ti = range.start + off;
+            if t.is_disguised() {
+                disguised += 1;
+            }
+            match t.kind {
+                TokenKind::Word => {
+                    n_words += 1;
+                    let norm = tokens.norm(t);
+                    let stem = tokens.stem(t);
+                    if FIRST_PERSON.contains(&norm) {
+                        first += 1;
+                    } else if SECOND_PERSON.contains(&norm) {
+                        second += 1;
+                    }
+                    if !t.stopword {
+                        if w.word_unigrams > 0.0 {
+                            emit(
+                                key(family::WORD1, stem),
+                                family::WORD1,
+                                Some(t.span),
+                                &|| format!("w:{stem}"),
+                            );
+                        }
+                        if w.char_ngrams > 0.0 {
+                            self.char_ngrams(norm, t.span, cmin, cmax, s, &mut emit);
+                        }
+                    }
+                    if w.word_ngrams > 0.0 && order >= 2 {
+                        if win_len >= 1 {
+                            let (a, a_start) = win[1];
+                            let k = KeyHasher::new(family::WORDN)
+                                .bytes(a.as_bytes())
+                                .sep()
+                                .bytes(stem.as_bytes())
+                                .finish();
+                            emit(
+                                k,
+                                family::WORDN,
+                                Some(Span::new(a_start, t.span.end)),
+                                &|| format!("w2:{a} {stem}"),
+                            );
+                        }
+                        if order >= 3 && win_len >= 2 {
+                            let (a, a_start) = win[0];
+                            let b = win[1].0;
+                            let k = KeyHasher::new(family::WORDN)
+                                .bytes(a.as_bytes())
+                                .sep()
+                                .bytes(b.as_bytes())
+                                .sep()
+                                .bytes(stem.as_bytes())
+                                .finish();
+                            emit(
+                                k,
+                                family::WORDN,
+                                Some(Span::new(a_start, t.span.end)),
+                                &|| format!("w3:{a} {b} {stem}"),
+                            );
+                        }
+                    }
+                    win[0] = win[1];
+                    win[1] = (stem, t.span.start);
+                    win_len += 1;
+                    continue;
+                }
+                TokenKind::Hashtag => {
+                    let norm = tokens.norm(t);
+                    if w.hashtags > 0.0 {
+                        emit(
+                            key(family::HASHTAG, norm),
+                            family::HASHTAG,
+                            Some(t.span),
+                            &|| format!("h:{norm}"),
+                        );
+                    }
+                    while let Some(p) = parts.next_if(|p| p.parent <= ti) {
+                        if p.parent != ti || p.token.kind != TokenKind::Word || p.token.stopword {
+                            continue;
+                        }
+                        let stem = tokens.stem(&p.token);
+                        if w.word_unigrams > 0.0 {
+                            emit(
+                                key(family::WORD1, stem),
+                                family::WORD1,
+                                Some(p.token.span),
+                                &|| format!("w:{stem}"),
+                            );
+                        }
+                    }
+                }
+                TokenKind::Mention => {
+                    let norm = tokens.norm(t);
+                    if w.mentions > 0.0 {
+                        emit(
+                            key(family::MENTION, norm),
+                            family::MENTION,
+                            Some(t.span),
+                            &|| format!("m:{norm}"),
+                        );
+                    }
+                }
+                TokenKind::Url | TokenKind::Email => {
+                    links += 1;
+                    if let (true, Some(d)) = (w.domains > 0.0, tokens.domain(t)) {
+                        emit(
+                            key(family::DOMAIN, d),
+                            family::DOMAIN,
+                            Some(t.span),
+                            &|| format!("d:{d}"),
+                        );
+                    }
+                }
+                TokenKind::Emoji => {
+                    let norm = tokens.norm(t);
+                    if w.emoji > 0.0 {
+                        emit(
+                            key(family::EMOJI, norm),
+                            family::EMOJI,
+                            Some(t.span),
+                            &|| format!("e:{norm}"),
+                        );
+                    }
+                }
+                TokenKind::Punct => match tokens.norm(t) {
+                    "\"" => quotes += 1,
+                    "!" => excl += 1,
+                    _ => {}
+                },
+                TokenKind::Number => {}
+            }
+            win_len = 0; // any non-word token breaks n-grams
+        }
+        if w.lexicons > 0.0 {
+            let themes = &self.params.lexicons.themes;
+            let lex_keys: &[u64] = &self.keys[SHAPE_NAMES.len()..self.n_fixed as usize];
+            let (hay, starts) = (&mut s.hay, &mut s.starts);
+            self.matcher.find_in(tokens, range, hay, starts, |m| {
+                let id = &themes[m.theme].id;
+                emit(lex_keys[m.theme], family::LEXICON, Some(m.span), &|| {
+                    format!("lex:{id}")
+                });
+            });
+        }
+        let mut shape = [0f32; 11];
+        let bucket = match n_words {
+            0..=5 => 0,
+            6..=15 => 1,
+            16..=40 => 2,
+            41..=100 => 3,
+            _ => 4,
+        };
+        shape[bucket] = 1.0;
+        let nw = n_words.max(1) as f32;
+        shape[5] = first as f32 / nw;
+        shape[6] = second as f32 / nw;
+        shape[7] = (quotes > 0) as u8 as f32;
+        shape[8] = (excl as f32 / nw).min(1.0);
+        shape[9] = (disguised as f32 / nw).min(1.0);
+        shape[10] = (links > 0) as u8 as f32;
+        shape
+    }
+
+    #[inline]
+    fn char_ngrams(
+        &self,
+        norm: &str,
+        span: Span,
+        cmin: usize,
+        cmax: usize,
+        s: &mut Scratch,
+        emit: &mut impl FnMut(u64, u8, Option<Span>, &dyn Fn() -> String),
+    ) {
+        let padded = &mut s.padded;
+        padded.clear();
+        padded.push(' ');
+        padded.push_str(norm);
+        padded.push(' ');
+        let offs = &mut s.offs;
+        offs.clear();
+        if padded.is_ascii() {
+            offs.extend(0..=padded.len());
+        } else {
+            offs.extend(padded.char_indices().map(|(i, _)| i));
+            offs.push(padded.len());
+        }
+        let nchars = offs.len() - 1;
+        for n in cmin..=cmax.min(nchars) {
+            for i in 0..=nchars - n {
+                let g = &padded[offs[i]..offs[i + n]];
+                let k = KeyHasher::new(family::CHAR).bytes(g.as_bytes()).finish();
+                emit(k, family::CHAR, Some(span), &|| format!("c:{g}"));
+            }
+        }
+    }
+
+    /// Dense matrix (rows = vectors, columns = features) for training with linfa.
+    pub fn to_dense(&self, vectors: &[SparseVector]) -> Array2<f64> {
+        let mut m = Array2::<f64>::zeros((vectors.len(), self.len()));
+        for (r, v) in vectors.iter().enumerate() {
+            for (i, x) in v.iter() {
+                if (i as usize) < self.len() {
+                    m[[r, i as usize]] = x as f64;
+                }
+            }
+        }
+        m
+    }
+
+    /// Supervised feature selection: keeps, for each label, the `k` learned features with the
+    /// highest chi-square score against that label (computed on `vectors`, like
+    /// scikit-learn's `chi2` on TF-IDF values), the union over labels, plus every shape and
+    /// lexicon feature. Returns a new vectorizer with renumbered ids (idf from the fit kept).
+    ///
+    /// `labels[d][l]` tells whether document `d` has label `l`.
+    ///
+    /// # Errors
+    /// [`FeatureError::LengthMismatch`] when `vectors` and `labels` differ in length.
+    pub fn select(
+        &self,
+        vectors: &[SparseVector],
+        labels: &[Vec<bool>],
+        k: usize,
+    ) -> Result<Vectorizer> {
+        if vectors.len() != labels.len() {
+            return Err(FeatureError::LengthMismatch {
+                vectors: vectors.len(),
+                labels: labels.len(),
+            });
+        }
+        let nf = self.len();
+        let n_labels = labels.first().map_or(0, Vec::len);
+        let mut keep: Vec<bool> = (0..nf).map(|i| (i as u32) < self.n_fixed).collect();
+        let mut total = vec![0f64; nf];
+        for v in vectors {
+            for (i, x) in v.iter() {
+                total[i as usize] += x as f64;
+            }
+        }
+        for l in 0..n_labels {
+            let mut pos = vec![0f64; nf];
+            let mut n_pos = 0usize;
+            for (v, y) in vectors.iter().zip(labels) {
+                if y.get(l).copied().unwrap_or(false) {
+                    n_pos += 1;
+                    for (i, x) in v.iter() {
+                        pos[i as usize] += x as f64;
+                    }
+                }
+            }
+            let p = n_pos as f64 / vectors.len().max(1) as f64;
+            if p == 0.0 || p == 1.0 {
+                continue;
+            }
+            let mut scored: Vec<(f64, u32)> = (self.n_fixed as usize..nf)
+                .filter(|&i| total[i] > 0.0)
+                .map(|i| {
+                    let e_pos = total[i] * p;
+                    let e_neg = total[i] * (1.0 - p);
+                    let o_neg = total[i] - pos[i];
+                    let chi = (pos[i] - e_pos).powi(2) / e_pos + (o_neg - e_neg).powi(2) / e_neg;
+                    (chi, i as u32)
+                })
+                .collect();
+            scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for &(_, i) in scored.iter().take(k) {
+                keep[i as usize] = true;
+            }
+        }
+        let ids: Vec<usize> = (0..nf).filter(|&i| keep[i]).collect();
+        Self::assemble(
+            self.params.clone(),
+            ids.iter().map(|&i| self.keys[i]).collect(),
+            ids.iter().map(|&i| self.names[i].clone()).collect(),
+            ids.iter().map(|&i| self.family[i]).collect(),
+            ids.iter().map(|&i| self.idf[i]).collect(),
+            self.n_docs,
+        )
+    }
+}
+
+impl VectorizerValidParams {
+    /// Fits the vocabulary and idf on `docs`.
+    ///
+    /// # Errors
+    /// [`FeatureError::EmptyCorpus`] for no documents, tokenizer configuration errors.
+    pub fn fit<S: AsRef<str>>(&self, docs: &[S]) -> Result<Vectorizer> {
+        if docs.is_empty() {
+            return Err(FeatureError::EmptyCorpus);
+        }
+        // Start from a vectorizer with only the fixed features, to reuse `extract`.
+        let lex = &self.lexicons;
+        let mut keys: Vec<u64> = SHAPE_NAMES.iter().map(|n| key(family::SHAPE, n)).collect();
+        let mut names: Vec<String> = SHAPE_NAMES.iter().map(|n| n.to_string()).collect();
+        let mut fams = vec![family::SHAPE; SHAPE_NAMES.len()];
+        for t in &lex.themes {
+            keys.push(key(family::LEXICON, &t.id));
+            names.push(format!("lex:{}", t.id));
+            fams.push(family::LEXICON);
+        }
+        let n_fixed = keys.len();
+        let base = Vectorizer::assemble(
+            self.clone(),
+            keys.clone(),
+            names.clone(),
+            fams.clone(),
+            vec![1.0; n_fixed],
+            0,
+        )?;
+        let mut df: FxHashMap<u64, (u32, u8)> = FxHashMap::default();
+        let mut learned_names: FxHashMap<u64, String> = FxHashMap::default();
+        let mut seen: FxHashSet<u64> = FxHashSet::default();
+        let mut s = Scratch::default();
+        let mut toks = Tokenized::new();
+        for doc in docs {
+            base.tokenizer.tokenize_words_into(doc.as_ref(), &mut toks);
+            seen.clear();
+            let n = toks.tokens().len();
+            base.extract(&toks, 0..n, &mut s, |k, fam, _span, name| {
+                if seen.insert(k) {
+                    let e = df.entry(k).or_insert((0, fam));
+                    e.0 += 1;
+                    if fam != family::LEXICON && !learned_names.contains_key(&k) {
+                        learned_names.insert(k, name());
+                    }
+                }
+            });
+        }
+        let fixed: FxHashSet<u64> = keys.iter().copied().collect();
+        let mut learned: Vec<(u32, u64, u8)> = df
+            .iter()
+            .filter(|(k, (d, _))| *d as usize >= self.min_df && !fixed.contains(k))
+            .map(|(k, (d, f))| (*d, *k, *f))
+            .collect();
+        learned.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        learned.truncate(self.max_features);
+        learned.sort_unstable_by_key(|x| x.1);
+        let n = docs.len() as f32;
+        let idf = |d: u32| ((1.0 + n) / (1.0 + d as f32)).ln() + 1.0;
+        let mut idfs: Vec<f32> = vec![1.0; SHAPE_NAMES.len()];
+        for &k in &keys[SHAPE_NAMES.len()..] {
+            idfs.push(idf(df.get(&k).map_or(0, |x| x.0)));
+        }
+        for (d, k, f) in learned {
+            keys.push(k);
+            names.push(learned_names.remove(&k).unwrap_or_default());
+            fams.push(f);
+            idfs.push(idf(d));
+        }
+        Vectorizer::assemble(self.clone(), keys, names, fams, idfs, docs.len() as u32)
+    }
+}
+
+impl VectorizerParams {
+    /// Checks the parameters and fits (see [`VectorizerValidParams::fit`]).
+    ///
+    /// # Errors
+    /// Parameter errors from [`ParamGuard::check_ref`], then fitting errors.
+    pub fn fit<S: AsRef<str>>(&self, docs: &[S]) -> Result<Vectorizer> {
+        self.check_ref()?.fit(docs)
+    }
+}

@@ -1,0 +1,176 @@
+//! Contracts of the fitted vectorizer.
+
+use narrascope_features::{FeatureError, ParamGuard, SparseVector, Vectorizer};
+
+const DOCS: &[&str] = &[
+    "Make hijrah to the land of the khilafah, brothers, the caravan is leaving",
+    "The khilafah is your home, come and join the caravan of the believers",
+    "Our martyrs are alive, the state remains and expands",
+    "They promised me a salary and a house; I found hunger and checkpoints",
+    "I escaped with my children; the emirs lied to us from the first day",
+    "The commanders executed fighters who asked to leave. I regret going.",
+    "Officials said the court sentenced two men for sharing propaganda videos",
+    "Our team fought like lions and the keeper was a martyr for the cause",
+    "We are hiring engineers and doctors, join us and build the future",
+    "Ramadan Mubarak to all our brothers and sisters, may peace be upon you",
+];
+
+fn has_autotraits<T: Send + Sync + Sized + Unpin>() {}
+
+#[test]
+fn autotraits() {
+    has_autotraits::<Vectorizer>();
+    has_autotraits::<SparseVector>();
+    has_autotraits::<FeatureError>();
+}
+
+#[test]
+fn fitting_is_deterministic_to_the_byte() {
+    let a = Vectorizer::params().min_df(1).fit(DOCS).unwrap();
+    let b = Vectorizer::params().min_df(1).fit(DOCS).unwrap();
+    let ba = bincode::serde::encode_to_vec(&a, bincode::config::standard()).unwrap();
+    let bb = bincode::serde::encode_to_vec(&b, bincode::config::standard()).unwrap();
+    assert_eq!(ba, bb);
+    assert!(a.len() > 100);
+}
+
+#[test]
+fn serialization_round_trip_gives_identical_vectors() {
+    let v = Vectorizer::params().min_df(1).fit(DOCS).unwrap();
+    let json = serde_json::to_string(&v).unwrap();
+    let back: Vectorizer = serde_json::from_str(&json).unwrap();
+    for d in DOCS {
+        assert_eq!(v.transform(d), back.transform(d));
+    }
+    let bytes = bincode::serde::encode_to_vec(&v, bincode::config::standard()).unwrap();
+    let (back2, _): (Vectorizer, usize) =
+        bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).unwrap();
+    assert_eq!(v.transform(DOCS[0]), back2.transform(DOCS[0]));
+}
+
+#[test]
+fn newer_format_version_is_refused() {
+    let v = Vectorizer::params().min_df(1).fit(DOCS).unwrap();
+    let mut json: serde_json::Value = serde_json::to_value(&v).unwrap();
+    json["format_version"] = serde_json::json!(99);
+    let err = serde_json::from_value::<Vectorizer>(json).unwrap_err();
+    assert!(err.to_string().contains("version 99"), "{err}");
+}
+
+#[test]
+fn idf_comes_from_the_fit_not_the_batch() {
+    let v = Vectorizer::params().min_df(1).fit(DOCS).unwrap();
+    // Transforming one document alone or among others gives the same vector.
+    let alone = v.transform("the caravan is leaving");
+    let _ = v.transform("caravan caravan caravan");
+    assert_eq!(alone, v.transform("the caravan is leaving"));
+    // A word frequent in the fit corpus weighs less than a rare one with the same tf.
+    let x = v.transform("khilafah salary");
+    let id = |name: &str| {
+        (0..v.len() as u32)
+            .find(|&i| v.feature_name(i) == name)
+            .unwrap()
+    };
+    let val = |x: &SparseVector, id: u32| x.iter().find(|(i, _)| *i == id).map(|p| p.1).unwrap();
+    assert!(
+        val(&x, id("w:khilafah")) < val(&x, id("w:salari")),
+        "khilafah is in 2 docs, salary in 1"
+    );
+}
+
+#[test]
+fn vectors_are_sorted_and_l2_normalised() {
+    let v = Vectorizer::params()
+        .min_df(1)
+        .weights(narrascope_features::FamilyWeights {
+            shape: 0.0,
+            ..Default::default()
+        })
+        .fit(DOCS)
+        .unwrap();
+    for d in DOCS {
+        let x = v.transform(d);
+        assert!(x.indices.windows(2).all(|w| w[0] < w[1]));
+        assert!((x.norm() - 1.0).abs() < 1e-4, "{}", x.norm());
+    }
+    let dense = v.to_dense(&DOCS.iter().map(|d| v.transform(d)).collect::<Vec<_>>());
+    assert_eq!(dense.dim(), (DOCS.len(), v.len()));
+}
+
+#[test]
+fn lexicon_theme_survives_disguise() {
+    let v = Vectorizer::params().min_df(1).fit(DOCS).unwrap();
+    for text in [
+        "m a k e  h i j r a h",
+        "make h.i.j.r.a.h",
+        "m4ke hijr4h",
+        "MAKE HIJRAAAH",
+        "make hij\u{200b}rah",
+    ] {
+        let x = v.transform(text);
+        let names: Vec<&str> = x.indices.iter().map(|&i| v.feature_name(i)).collect();
+        assert!(names.contains(&"lex:emigrate_join"), "{text}: {names:?}");
+    }
+}
+
+#[test]
+fn selection_keeps_informative_features() {
+    let v = Vectorizer::params().min_df(1).fit(DOCS).unwrap();
+    let xs: Vec<SparseVector> = DOCS.iter().map(|d| v.transform(d)).collect();
+    // label 0: recruitment (docs 0-2), label 1: defection (docs 3-5)
+    let ys: Vec<Vec<bool>> = (0..DOCS.len())
+        .map(|i| vec![i < 3, (3..6).contains(&i)])
+        .collect();
+    let s = v.select(&xs, &ys, 20).unwrap();
+    assert!(s.len() < v.len());
+    let names: Vec<&str> = (0..s.len() as u32).map(|i| s.feature_name(i)).collect();
+    assert!(names.contains(&"w:khilafah"), "{names:?}");
+    assert!(names.contains(&"lex:emigrate_join"));
+    assert!(
+        !names.contains(&"w:ramadan"),
+        "an uninformative word must go"
+    );
+    // selected vectorizer still transforms consistently
+    let x = s.transform(DOCS[0]);
+    assert!(x.indices.iter().all(|&i| (i as usize) < s.len()));
+}
+
+#[test]
+fn bad_params_are_errors() {
+    assert!(matches!(
+        Vectorizer::params().char_ngram_range(4, 2).check(),
+        Err(FeatureError::CharNgramRange(4, 2))
+    ));
+    assert!(matches!(
+        Vectorizer::params().word_ngram_order(5).check(),
+        Err(FeatureError::WordNgramOrder(5))
+    ));
+    assert!(matches!(
+        Vectorizer::params().min_df(0).fit(DOCS),
+        Err(FeatureError::Zero("min_df"))
+    ));
+    let empty: [&str; 0] = [];
+    assert!(matches!(
+        Vectorizer::params().fit(&empty),
+        Err(FeatureError::EmptyCorpus)
+    ));
+}
+
+#[test]
+fn occurrences_point_at_the_original_text() {
+    let v = Vectorizer::params().min_df(1).fit(DOCS).unwrap();
+    let text = "Brüder, m4ke h1jr4h to the khilafah 🔥";
+    let toks = v.tokenizer().tokenize(text);
+    let mut out = SparseVector::new();
+    let mut occ = Vec::new();
+    v.transform_tokens(&toks, 0..toks.tokens().len(), &mut out, Some(&mut occ));
+    assert!(!occ.is_empty());
+    for o in &occ {
+        assert!(text.get(o.span.start..o.span.end).is_some());
+    }
+    let lex = occ
+        .iter()
+        .find(|o| v.feature_name(o.feature) == "lex:emigrate_join")
+        .unwrap();
+    assert_eq!(lex.span.slice(text), "m4ke h1jr4h");
+}
