@@ -1,1 +1,56 @@
-//! placeholder
+//! # narrascope-classify
+//!
+//! Learns the narratives from labelled text with linfa and classifies at the speed of a sparse
+//! dot product.
+//!
+//! - [`Trainer`]: fits the vectorizer, selects features (chi-square), trains one linfa learner
+//!   per label ([`ModelKind`]: logistic regression, multinomial naive Bayes, linear SVM, FTRL)
+//!   with hyper-parameters chosen on a dev split, calibrates (Platt or isotonic) and picks
+//!   thresholds on dev (best F1, and a high-precision point).
+//! - [`LinearParams`] implements linfa's `Fit` on dense `Array2<f64>` / `Array1<bool>` and
+//!   yields a [`LinearScorer`], which implements `PredictInplace`.
+//! - [`Model`]: the exported sparse linear scorer with its vectorizer, calibration, thresholds
+//!   and training summary; one file with magic bytes, format version and checksum. Inference
+//!   touches neither linfa nor dense matrices.
+//!
+//! ```
+//! use narrascope_classify::{corpus::Document, Trainer, ModelKind};
+//! let doc = |t: &str, l: &[&str]| Document { id: String::new(), text: t.into(),
+//!     labels: l.iter().map(|s| s.to_string()).collect(), genre: None, lang: None, text_en: None };
+//! let train = vec![
+//!     doc("make hijrah to the khilafah, brothers", &["recruitment"]),
+//!     doc("the caravan of the khilafah is waiting for you", &["recruitment"]),
+//!     doc("join the lions of the khilafah", &["recruitment"]),
+//!     doc("the match was great, we fought like lions", &[]),
+//!     doc("our startup is hiring, join us", &[]),
+//!     doc("the weather is lovely today", &[]),
+//! ];
+//! let dev = vec![doc("hijrah to the khilafah now", &["recruitment"]), doc("lovely match today", &[])];
+//! let (model, _report) = Trainer::params().kind(ModelKind::Logistic)
+//!     .vectorizer(narrascope_features::Vectorizer::params().min_df(1))
+//!     .fit(&train, &dev)?;
+//! let p = model.score_text("make hijrah to the khilafah");
+//! assert!(p[0] > model.score_text("a lovely match")[0]);
+//! # Ok::<(), narrascope_classify::ClassifyError>(())
+//! ```
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+
+pub mod calibrate;
+pub mod corpus;
+mod error;
+mod linear;
+pub mod metrics;
+mod model;
+mod trainer;
+
+pub use calibrate::{Calibration, CalibrationKind};
+pub use error::{ClassifyError, ModelFileProblem, Result};
+pub use linear::{LinearParams, LinearScorer, ModelKind};
+pub use model::{
+    fnv64, Contribution, DevMetrics, LabelModel, Model, Thresholds, TrainingSummary, MAGIC,
+    MODEL_FORMAT_VERSION,
+};
+pub use trainer::{
+    densify, transform_all, PosWeight, Trainer, TrainerParams, TrainerValidParams, TrainingReport,
+};

@@ -672,6 +672,40 @@ impl Vectorizer {
         labels: &[Vec<bool>],
         k: usize,
     ) -> Result<Vectorizer> {
+        let nf = self.len();
+        let mut keep: Vec<bool> = (0..nf).map(|i| (i as u32) < self.n_fixed).collect();
+        for ranked in self.chi2_ranking(vectors, labels)? {
+            for &(i, _) in ranked.iter().take(k) {
+                keep[i as usize] = true;
+            }
+        }
+        let ids: Vec<usize> = (0..nf).filter(|&i| keep[i]).collect();
+        Self::assemble(
+            self.params.clone(),
+            ids.iter().map(|&i| self.keys[i]).collect(),
+            ids.iter().map(|&i| self.names[i].clone()).collect(),
+            ids.iter().map(|&i| self.family[i]).collect(),
+            ids.iter().map(|&i| self.idf[i]).collect(),
+            self.n_docs,
+        )
+    }
+
+    /// Number of fixed features (shape and lexicon themes), which are ids `0..n_fixed`.
+    pub fn n_fixed(&self) -> u32 {
+        self.n_fixed
+    }
+
+    /// Per label, the learned (non-fixed) features ranked by chi-square score against the
+    /// label, best first, as `(id, score)`; ties broken by id. A label with no positive or no
+    /// negative document gets an empty ranking.
+    ///
+    /// # Errors
+    /// [`FeatureError::LengthMismatch`] when `vectors` and `labels` differ in length.
+    pub fn chi2_ranking(
+        &self,
+        vectors: &[SparseVector],
+        labels: &[Vec<bool>],
+    ) -> Result<Vec<Vec<(u32, f64)>>> {
         if vectors.len() != labels.len() {
             return Err(FeatureError::LengthMismatch {
                 vectors: vectors.len(),
@@ -680,13 +714,13 @@ impl Vectorizer {
         }
         let nf = self.len();
         let n_labels = labels.first().map_or(0, Vec::len);
-        let mut keep: Vec<bool> = (0..nf).map(|i| (i as u32) < self.n_fixed).collect();
         let mut total = vec![0f64; nf];
         for v in vectors {
             for (i, x) in v.iter() {
                 total[i as usize] += x as f64;
             }
         }
+        let mut rankings = Vec::with_capacity(n_labels);
         for l in 0..n_labels {
             let mut pos = vec![0f64; nf];
             let mut n_pos = 0usize;
@@ -700,32 +734,23 @@ impl Vectorizer {
             }
             let p = n_pos as f64 / vectors.len().max(1) as f64;
             if p == 0.0 || p == 1.0 {
+                rankings.push(Vec::new());
                 continue;
             }
-            let mut scored: Vec<(f64, u32)> = (self.n_fixed as usize..nf)
+            let mut scored: Vec<(u32, f64)> = (self.n_fixed as usize..nf)
                 .filter(|&i| total[i] > 0.0)
                 .map(|i| {
                     let e_pos = total[i] * p;
                     let e_neg = total[i] * (1.0 - p);
                     let o_neg = total[i] - pos[i];
                     let chi = (pos[i] - e_pos).powi(2) / e_pos + (o_neg - e_neg).powi(2) / e_neg;
-                    (chi, i as u32)
+                    (i as u32, chi)
                 })
                 .collect();
-            scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            for &(_, i) in scored.iter().take(k) {
-                keep[i as usize] = true;
-            }
+            scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            rankings.push(scored);
         }
-        let ids: Vec<usize> = (0..nf).filter(|&i| keep[i]).collect();
-        Self::assemble(
-            self.params.clone(),
-            ids.iter().map(|&i| self.keys[i]).collect(),
-            ids.iter().map(|&i| self.names[i].clone()).collect(),
-            ids.iter().map(|&i| self.family[i]).collect(),
-            ids.iter().map(|&i| self.idf[i]).collect(),
-            self.n_docs,
-        )
+        Ok(rankings)
     }
 }
 

@@ -1,0 +1,409 @@
+//! The trained model: vectorizer, per-label sparse linear scorers, calibration and thresholds,
+//! and its file format.
+//!
+//! File layout (`.nsm`), little-endian:
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 8 | magic `NRSCMDL\0` |
+//! | 4 | format version |
+//! | 8 | payload length |
+//! | 8 | FNV-1a 64 checksum of the payload |
+//! | n | payload: bincode (standard configuration) of the model |
+
+use std::path::Path;
+
+use narrascope_features::{Occurrence, SparseVector, Vectorizer};
+use serde::{Deserialize, Serialize};
+
+use crate::calibrate::Calibration;
+use crate::error::{ClassifyError, ModelFileProblem, Result};
+use crate::linear::ModelKind;
+use crate::metrics::BinaryMetrics;
+
+/// Magic bytes at the start of every model file.
+pub const MAGIC: &[u8; 8] = b"NRSCMDL\0";
+/// Current model file format version.
+pub const MODEL_FORMAT_VERSION: u32 = 1;
+/// Oldest format version this build reads.
+pub const MIN_MODEL_FORMAT_VERSION: u32 = 1;
+const HEADER: usize = 8 + 4 + 8 + 8;
+
+/// Decision thresholds of a label, on calibrated probabilities, chosen on the dev split.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    /// The best-F1 point on dev: the default flag.
+    pub best_f1: f32,
+    /// The lowest threshold reaching `target_precision` on dev, for automatic action; `None`
+    /// when dev never reached it (then nothing is flagged for automatic action).
+    pub high_precision: Option<f32>,
+    /// The precision asked of `high_precision`.
+    pub target_precision: f32,
+}
+
+/// Metrics of a label on the dev split, at its thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DevMetrics {
+    /// At the best-F1 threshold.
+    pub best_f1: BinaryMetrics,
+    /// At the high-precision threshold, when there is one.
+    pub high_precision: Option<BinaryMetrics>,
+    /// Average precision (PR-AUC) of the calibrated scores.
+    pub pr_auc: f64,
+    /// Hyper-parameters chosen on dev: (strength, positive weight).
+    pub chosen: (f64, f64),
+}
+
+/// One label's scorer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabelModel {
+    /// Label name.
+    pub name: String,
+    /// Calibration from margin to probability.
+    pub calibration: Calibration,
+    /// Thresholds on calibrated probabilities.
+    pub thresholds: Thresholds,
+    /// Dev metrics.
+    pub dev: DevMetrics,
+}
+
+/// What the model was trained on and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TrainingSummary {
+    /// Learner.
+    pub kind: ModelKind,
+    /// Training files.
+    pub train_files: Vec<String>,
+    /// Dev files.
+    pub dev_files: Vec<String>,
+    /// Training documents.
+    pub n_train: usize,
+    /// Dev documents.
+    pub n_dev: usize,
+    /// Positives per label in train.
+    pub train_positives: Vec<(String, usize)>,
+    /// Positives per label in dev.
+    pub dev_positives: Vec<(String, usize)>,
+    /// Features before selection.
+    pub features_before_selection: usize,
+    /// Features kept.
+    pub features: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Free-form notes (command line, data choices).
+    pub notes: String,
+}
+
+/// A trained model: everything needed to classify.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Model {
+    vectorizer: Vectorizer,
+    labels: Vec<LabelModel>,
+    /// `weights[f * n_labels + l]`: weight of feature `f` for label `l` (interleaved, so
+    /// scoring all labels is one pass over the sparse vector).
+    weights: Vec<f32>,
+    biases: Vec<f32>,
+    summary: TrainingSummary,
+}
+
+/// One feature's contribution to a label's margin, with where it occurred.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contribution {
+    /// Feature id.
+    pub feature: u32,
+    /// Readable feature name.
+    pub name: String,
+    /// `weight × value`, in margin units.
+    pub contribution: f32,
+    /// Byte spans in the original text where the feature occurred.
+    pub spans: Vec<(usize, usize)>,
+}
+
+impl Model {
+    /// Assembles a model (used by the trainer).
+    ///
+    /// # Errors
+    /// [`ClassifyError::Data`] when shapes disagree.
+    pub fn new(
+        vectorizer: Vectorizer,
+        labels: Vec<LabelModel>,
+        scorers: Vec<crate::linear::LinearScorer>,
+        summary: TrainingSummary,
+    ) -> Result<Model> {
+        let nf = vectorizer.len();
+        let nl = labels.len();
+        if scorers.len() != nl || scorers.iter().any(|s| s.weights.len() != nf) {
+            return Err(ClassifyError::Data(
+                "scorer shapes do not match the vocabulary".into(),
+            ));
+        }
+        let mut weights = vec![0f32; nf * nl];
+        for (l, s) in scorers.iter().enumerate() {
+            for (f, &w) in s.weights.iter().enumerate() {
+                weights[f * nl + l] = w;
+            }
+        }
+        let biases = scorers.iter().map(|s| s.bias).collect();
+        Ok(Model {
+            vectorizer,
+            labels,
+            weights,
+            biases,
+            summary,
+        })
+    }
+
+    /// Label names, in score order.
+    pub fn label_names(&self) -> impl Iterator<Item = &str> {
+        self.labels.iter().map(|l| l.name.as_str())
+    }
+    /// Per-label details (calibration, thresholds, dev metrics).
+    pub fn labels(&self) -> &[LabelModel] {
+        &self.labels
+    }
+    /// The vectorizer.
+    pub fn vectorizer(&self) -> &Vectorizer {
+        &self.vectorizer
+    }
+    /// Training summary.
+    pub fn summary(&self) -> &TrainingSummary {
+        &self.summary
+    }
+    /// Weight of feature `f` for label `l`.
+    pub fn weight(&self, f: u32, l: usize) -> f32 {
+        self.weights
+            .get(f as usize * self.labels.len() + l)
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// Raw margins of a feature vector, one per label, into `out` (cleared first).
+    #[inline]
+    pub fn margins(&self, x: &SparseVector, out: &mut Vec<f32>) {
+        let nl = self.labels.len();
+        out.clear();
+        out.extend_from_slice(&self.biases);
+        for (&i, &v) in x.indices.iter().zip(&x.values) {
+            let base = i as usize * nl;
+            if let Some(ws) = self.weights.get(base..base + nl) {
+                for (o, w) in out.iter_mut().zip(ws) {
+                    *o += w * v;
+                }
+            }
+        }
+    }
+
+    /// Calibrated probabilities of a feature vector into `out`.
+    #[inline]
+    pub fn probabilities(&self, x: &SparseVector, out: &mut Vec<f32>) {
+        self.margins(x, out);
+        for (o, l) in out.iter_mut().zip(&self.labels) {
+            *o = l.calibration.apply(*o);
+        }
+    }
+
+    /// Calibrated probabilities of a text.
+    pub fn score_text(&self, text: &str) -> Vec<f32> {
+        let mut x = SparseVector::new();
+        self.vectorizer.transform_into(text, &mut x);
+        let mut out = Vec::with_capacity(self.labels.len());
+        self.probabilities(&x, &mut out);
+        out
+    }
+
+    /// The features of `x` that push label `l` up the most (positive contributions, largest
+    /// first, at most `top`), with the spans of `occurrences` where they occurred.
+    pub fn contributions(
+        &self,
+        x: &SparseVector,
+        occurrences: &[Occurrence],
+        l: usize,
+        top: usize,
+    ) -> Vec<Contribution> {
+        let mut c: Vec<(u32, f32)> = x
+            .iter()
+            .map(|(i, v)| (i, self.weight(i, l) * v))
+            .filter(|(_, c)| *c > 0.0)
+            .collect();
+        c.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        c.truncate(top);
+        c.into_iter()
+            .map(|(f, contribution)| {
+                let mut spans: Vec<(usize, usize)> = occurrences
+                    .iter()
+                    .filter(|o| o.feature == f)
+                    .map(|o| (o.span.start, o.span.end))
+                    .collect();
+                spans.sort_unstable();
+                spans.dedup();
+                Contribution {
+                    feature: f,
+                    name: self.vectorizer.feature_name(f).to_string(),
+                    contribution,
+                    spans,
+                }
+            })
+            .collect()
+    }
+
+    /// Serialises the model into the file format.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let payload = bincode::serde::encode_to_vec(self, bincode::config::standard())
+            .expect("a model always serialises (plain data)");
+        let mut out = Vec::with_capacity(HEADER + payload.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&MODEL_FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&fnv64(&payload).to_le_bytes());
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    /// Writes the model to `path` (atomically: a temporary file renamed into place).
+    ///
+    /// # Errors
+    /// [`ClassifyError::Io`] naming the file.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let tmp = path.with_extension("nsm.tmp");
+        let io = |e| ClassifyError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        };
+        std::fs::write(&tmp, self.to_bytes()).map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(io)
+    }
+
+    /// Reads a model file.
+    ///
+    /// # Errors
+    /// [`ClassifyError::Io`] when the file cannot be read; [`ClassifyError::ModelFile`] naming
+    /// the file and the problem when it is empty, foreign, truncated, corrupted, of another
+    /// format version, or inconsistent.
+    pub fn load(path: impl AsRef<Path>) -> Result<Model> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| ClassifyError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        Model::from_bytes(&bytes).map_err(|problem| ClassifyError::ModelFile {
+            path: path.to_path_buf(),
+            problem,
+        })
+    }
+
+    /// Decodes a model from bytes (see [`Model::load`]).
+    ///
+    /// # Errors
+    /// The [`ModelFileProblem`] found.
+    pub fn from_bytes(bytes: &[u8]) -> std::result::Result<Model, ModelFileProblem> {
+        if bytes.is_empty() {
+            return Err(ModelFileProblem::Empty);
+        }
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            // a prefix of the magic is a truncated model, anything else is foreign
+            if MAGIC.starts_with(bytes) {
+                return Err(ModelFileProblem::Truncated {
+                    expected: HEADER as u64,
+                    found: bytes.len() as u64,
+                });
+            }
+            return Err(ModelFileProblem::Foreign);
+        }
+        if bytes.len() < HEADER {
+            return Err(ModelFileProblem::Truncated {
+                expected: HEADER as u64,
+                found: bytes.len() as u64,
+            });
+        }
+        let u32_at = |o: usize| u32::from_le_bytes(bytes[o..o + 4].try_into().expect("4 bytes"));
+        let u64_at = |o: usize| u64::from_le_bytes(bytes[o..o + 8].try_into().expect("8 bytes"));
+        let version = u32_at(8);
+        if version > MODEL_FORMAT_VERSION {
+            return Err(ModelFileProblem::NewerVersion {
+                found: version,
+                supported: MODEL_FORMAT_VERSION,
+            });
+        }
+        if version < MIN_MODEL_FORMAT_VERSION {
+            return Err(ModelFileProblem::OlderVersion {
+                found: version,
+                supported: MIN_MODEL_FORMAT_VERSION,
+            });
+        }
+        let len = u64_at(12);
+        let sum = u64_at(20);
+        let expected = (HEADER as u64).saturating_add(len);
+        let found = bytes.len() as u64;
+        if found < expected {
+            return Err(ModelFileProblem::Truncated { expected, found });
+        }
+        if found > expected {
+            return Err(ModelFileProblem::TrailingBytes {
+                extra: found - expected,
+            });
+        }
+        let payload = &bytes[HEADER..];
+        if fnv64(payload) != sum {
+            return Err(ModelFileProblem::Checksum);
+        }
+        let (model, used): (Model, usize) =
+            bincode::serde::decode_from_slice(payload, bincode::config::standard())
+                .map_err(|e| ModelFileProblem::Decode(e.to_string()))?;
+        if used != payload.len() {
+            return Err(ModelFileProblem::Decode(format!(
+                "{} bytes left after the model",
+                payload.len() - used
+            )));
+        }
+        model.validate().map_err(ModelFileProblem::Invalid)?;
+        Ok(model)
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        let nl = self.labels.len();
+        if nl == 0 {
+            return Err("no label".into());
+        }
+        if self.biases.len() != nl {
+            return Err(format!("{} biases for {} labels", self.biases.len(), nl));
+        }
+        if self.weights.len() != self.vectorizer.len() * nl {
+            return Err(format!(
+                "{} weights for {} features and {} labels",
+                self.weights.len(),
+                self.vectorizer.len(),
+                nl
+            ));
+        }
+        if self
+            .weights
+            .iter()
+            .chain(&self.biases)
+            .any(|w| !w.is_finite())
+        {
+            return Err("non-finite weight".into());
+        }
+        for l in &self.labels {
+            if !l.calibration.is_valid() {
+                return Err(format!("invalid calibration for label {}", l.name));
+            }
+            let t = &l.thresholds;
+            let ok = |v: f32| (0.0..=1.0).contains(&v);
+            if !ok(t.best_f1) || !t.high_precision.is_none_or(ok) {
+                return Err(format!("threshold out of [0, 1] for label {}", l.name));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// FNV-1a 64 of bytes (the model file checksum).
+pub fn fnv64(b: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &x in b {
+        h ^= x as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}

@@ -1,0 +1,494 @@
+//! Training: vectorizer fit, feature selection, one linfa learner per label with
+//! hyper-parameters chosen on dev, calibration and thresholds on dev, export to a [`Model`].
+
+use linfa::traits::Fit;
+use linfa::{Dataset, ParamGuard};
+use narrascope_features::{SparseVector, Vectorizer, VectorizerParams};
+use ndarray::{Array1, Array2};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::calibrate::{Calibration, CalibrationKind};
+use crate::corpus::Document;
+use crate::error::{ClassifyError, Result};
+use crate::linear::{LinearParams, LinearScorer, ModelKind};
+use crate::metrics;
+use crate::model::{DevMetrics, LabelModel, Model, Thresholds, TrainingSummary};
+
+/// Weight of positive documents.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum PosWeight {
+    /// A fixed weight.
+    Fixed(f64),
+    /// `negatives / positives` of the label in train, to the power `exponent` (1 = balanced,
+    /// 0.5 = half-way in log scale).
+    Balanced(f64),
+}
+
+/// Checked trainer parameters.
+///
+/// | Name | Default | Purpose |
+/// |---|---|---|
+/// | `kind` | logistic | learner per label |
+/// | `labels` | all labels in train | label set (e.g. only `recruitment`) |
+/// | `vectorizer` | [`VectorizerParams::new`] | features |
+/// | `select_k` | 3,000 | chi-square top-K per label: the model keeps the union, each label trains on its own K plus the shape and lexicon features; `None` keeps all |
+/// | `strengths` | per kind | grid of regularisation / smoothing values tried on dev |
+/// | `pos_weights` | 1, balanced^0.5, balanced | grid of positive weights tried on dev |
+/// | `max_iterations` | 100 (ftrl: 8 epochs) | learner iterations |
+/// | `calibration` | Platt | calibration fitted on dev |
+/// | `target_precision` | 0.95 | precision of the high-precision threshold |
+/// | `seed` | 42 | randomness (ftrl) |
+/// | `english_translations` | false | also train on `text_en` where a document has one |
+#[derive(Debug, Clone)]
+pub struct TrainerValidParams {
+    kind: ModelKind,
+    labels: Option<Vec<String>>,
+    vectorizer: VectorizerParams,
+    select_k: Option<usize>,
+    strengths: Option<Vec<f64>>,
+    pos_weights: Vec<PosWeight>,
+    max_iterations: Option<u64>,
+    calibration: CalibrationKind,
+    target_precision: f64,
+    seed: u64,
+    english_translations: bool,
+    notes: String,
+}
+
+/// Unchecked trainer parameters (consuming builder); checked by [`ParamGuard`].
+#[derive(Debug, Clone)]
+pub struct TrainerParams(TrainerValidParams);
+
+impl Default for TrainerParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The training entry point.
+#[derive(Debug, Clone, Copy)]
+pub struct Trainer;
+
+impl Trainer {
+    /// Default parameters.
+    pub fn params() -> TrainerParams {
+        TrainerParams::new()
+    }
+}
+
+impl TrainerParams {
+    /// Defaults (see [`TrainerValidParams`]).
+    pub fn new() -> Self {
+        TrainerParams(TrainerValidParams {
+            kind: ModelKind::Logistic,
+            labels: None,
+            vectorizer: VectorizerParams::new(),
+            select_k: Some(3000),
+            strengths: None,
+            pos_weights: vec![
+                PosWeight::Fixed(1.0),
+                PosWeight::Balanced(0.5),
+                PosWeight::Balanced(1.0),
+            ],
+            max_iterations: None,
+            calibration: CalibrationKind::Platt,
+            target_precision: 0.95,
+            seed: 42,
+            english_translations: false,
+            notes: String::new(),
+        })
+    }
+    /// Learner.
+    pub fn kind(mut self, k: ModelKind) -> Self {
+        self.0.kind = k;
+        self
+    }
+    /// Restrict to these labels.
+    pub fn labels(mut self, labels: Vec<String>) -> Self {
+        self.0.labels = Some(labels);
+        self
+    }
+    /// Vectorizer parameters.
+    pub fn vectorizer(mut self, v: VectorizerParams) -> Self {
+        self.0.vectorizer = v;
+        self
+    }
+    /// Chi-square top-K per label (`None`: no selection).
+    pub fn select_k(mut self, k: Option<usize>) -> Self {
+        self.0.select_k = k;
+        self
+    }
+    /// Grid of strengths.
+    pub fn strengths(mut self, s: Vec<f64>) -> Self {
+        self.0.strengths = Some(s);
+        self
+    }
+    /// Grid of positive weights.
+    pub fn pos_weights(mut self, w: Vec<PosWeight>) -> Self {
+        self.0.pos_weights = w;
+        self
+    }
+    /// Iterations (logistic) or epochs (ftrl).
+    pub fn max_iterations(mut self, n: u64) -> Self {
+        self.0.max_iterations = Some(n);
+        self
+    }
+    /// Calibration.
+    pub fn calibration(mut self, c: CalibrationKind) -> Self {
+        self.0.calibration = c;
+        self
+    }
+    /// Target precision of the high-precision threshold.
+    pub fn target_precision(mut self, p: f64) -> Self {
+        self.0.target_precision = p;
+        self
+    }
+    /// Seed.
+    pub fn seed(mut self, s: u64) -> Self {
+        self.0.seed = s;
+        self
+    }
+    /// Also train on English translations (`text_en`).
+    pub fn english_translations(mut self, on: bool) -> Self {
+        self.0.english_translations = on;
+        self
+    }
+    /// Notes stored in the model's training summary.
+    pub fn notes(mut self, n: impl Into<String>) -> Self {
+        self.0.notes = n.into();
+        self
+    }
+}
+
+impl ParamGuard for TrainerParams {
+    type Checked = TrainerValidParams;
+    type Error = ClassifyError;
+
+    fn check_ref(&self) -> Result<&TrainerValidParams> {
+        let p = &self.0;
+        if !(p.target_precision > 0.0 && p.target_precision <= 1.0) {
+            return Err(ClassifyError::Params(format!(
+                "target precision must be in (0, 1], got {}",
+                p.target_precision
+            )));
+        }
+        if let Some(s) = &p.strengths {
+            if s.is_empty() || s.iter().any(|v| !v.is_finite() || *v <= 0.0) {
+                return Err(ClassifyError::Params(
+                    "strengths must be a non-empty list of positive numbers".into(),
+                ));
+            }
+        }
+        if p.pos_weights.is_empty()
+            || p.pos_weights.iter().any(|w| match w {
+                PosWeight::Fixed(v) => !v.is_finite() || *v <= 0.0,
+                PosWeight::Balanced(e) => !e.is_finite() || *e < 0.0,
+            })
+        {
+            return Err(ClassifyError::Params(
+                "positive weights must be positive".into(),
+            ));
+        }
+        if p.select_k == Some(0) {
+            return Err(ClassifyError::Params("select_k must be at least 1".into()));
+        }
+        if p.labels.as_ref().is_some_and(|l| l.is_empty()) {
+            return Err(ClassifyError::Params("the label list is empty".into()));
+        }
+        p.vectorizer.check_ref()?;
+        Ok(p)
+    }
+    fn check(self) -> Result<TrainerValidParams> {
+        self.check_ref()?;
+        Ok(self.0)
+    }
+}
+
+/// Default grid of strengths per learner.
+fn default_strengths(kind: ModelKind) -> Vec<f64> {
+    match kind {
+        // linfa's objective is sum(loss) + alpha/2 |w|^2: alpha = 1/C of scikit-learn.
+        ModelKind::Logistic => vec![0.03, 0.1, 0.3],
+        ModelKind::Nb => vec![0.01, 0.1, 0.5],
+        ModelKind::Svm => vec![0.3, 1.0],
+        ModelKind::Ftrl => vec![0.05, 0.2],
+    }
+}
+
+/// Dev PR-AUC of every (strength, positive weight) tried, per label.
+pub type GridReport = Vec<(String, Vec<(f64, f64, f64)>)>;
+
+/// The progress and outcome of training, for reports.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrainingReport {
+    /// Per label: every (strength, pos_weight) tried and its dev PR-AUC.
+    pub grid: GridReport,
+    /// Seconds spent.
+    pub seconds: f64,
+}
+
+impl TrainerParams {
+    /// Checks the parameters and trains (see [`TrainerValidParams::fit`]).
+    ///
+    /// # Errors
+    /// Parameter errors, then training errors.
+    pub fn fit(&self, train: &[Document], dev: &[Document]) -> Result<(Model, TrainingReport)> {
+        self.check_ref()?.fit(train, dev)
+    }
+}
+
+impl TrainerValidParams {
+    /// Trains a model on `train`, choosing hyper-parameters, calibration and thresholds on
+    /// `dev`. Deterministic given the data and the seed.
+    ///
+    /// # Errors
+    /// [`ClassifyError::Data`] for empty data or a label without positives in train or dev;
+    /// feature and learner errors.
+    pub fn fit(&self, train: &[Document], dev: &[Document]) -> Result<(Model, TrainingReport)> {
+        let t0 = std::time::Instant::now();
+        if train.is_empty() || dev.is_empty() {
+            return Err(ClassifyError::Data(
+                "train and dev must both contain documents".into(),
+            ));
+        }
+        let labels: Vec<String> = match &self.labels {
+            Some(l) => l.clone(),
+            None => {
+                let mut l: Vec<String> = train
+                    .iter()
+                    .flat_map(|d| d.labels.iter().cloned())
+                    .collect();
+                l.sort();
+                l.dedup();
+                l
+            }
+        };
+        if labels.is_empty() {
+            return Err(ClassifyError::Data("no label in the training data".into()));
+        }
+        // training rows (with translations as extra rows when asked)
+        let mut texts: Vec<&str> = Vec::with_capacity(train.len());
+        let mut rows: Vec<&Document> = Vec::with_capacity(train.len());
+        for d in train {
+            texts.push(&d.text);
+            rows.push(d);
+            if self.english_translations {
+                if let Some(en) = d
+                    .text_en
+                    .as_deref()
+                    .filter(|t| !t.is_empty() && *t != d.text)
+                {
+                    texts.push(en);
+                    rows.push(d);
+                }
+            }
+        }
+        let y_train: Vec<Vec<bool>> = rows
+            .iter()
+            .map(|d| labels.iter().map(|l| d.has(l)).collect())
+            .collect();
+        let y_dev: Vec<Vec<bool>> = dev
+            .iter()
+            .map(|d| labels.iter().map(|l| d.has(l)).collect())
+            .collect();
+        for (li, l) in labels.iter().enumerate() {
+            let tp = y_train.iter().filter(|y| y[li]).count();
+            let dp = y_dev.iter().filter(|y| y[li]).count();
+            if tp == 0 || tp == y_train.len() {
+                return Err(ClassifyError::Data(format!(
+                    "label {l:?} needs positive and negative documents in train ({tp} of {})",
+                    y_train.len()
+                )));
+            }
+            if dp == 0 {
+                return Err(ClassifyError::Data(format!(
+                    "label {l:?} has no positive document in dev"
+                )));
+            }
+        }
+
+        let full = self.vectorizer.fit(&texts)?;
+        let n_before = full.len();
+        let vectorizer = match self.select_k {
+            Some(k) if k < n_before => {
+                let xs = transform_all(&full, &texts);
+                full.select(&xs, &y_train, k)?
+            }
+            _ => full,
+        };
+        let xs_train = transform_all(&vectorizer, &texts);
+        // Each label trains on its own columns: the fixed features and its own top-K. The
+        // dense matrices linfa needs stay narrow (the union of all labels' features is wider).
+        let rankings = vectorizer.chi2_ranking(&xs_train, &y_train)?;
+        let dev_texts: Vec<&str> = dev.iter().map(|d| d.text.as_str()).collect();
+        let x_dev_sparse = transform_all(&vectorizer, &dev_texts);
+
+        let strengths = self
+            .strengths
+            .clone()
+            .unwrap_or_else(|| default_strengths(self.kind));
+        let iters = self.max_iterations.unwrap_or(match self.kind {
+            ModelKind::Ftrl => 8,
+            _ => 100,
+        });
+        let mut label_models = Vec::new();
+        let mut scorers = Vec::new();
+        let mut grid_report = Vec::new();
+        for (li, name) in labels.iter().enumerate() {
+            let y: Array1<bool> = y_train.iter().map(|r| r[li]).collect();
+            let yd: Vec<bool> = y_dev.iter().map(|r| r[li]).collect();
+            let n_pos = y.iter().filter(|&&t| t).count() as f64;
+            let ratio = (y.len() as f64 - n_pos) / n_pos;
+            let mut grid: Vec<(f64, f64)> = Vec::new();
+            for &s in &strengths {
+                let mut seen_w = Vec::new();
+                for w in &self.pos_weights {
+                    let w = match *w {
+                        PosWeight::Fixed(v) => v,
+                        PosWeight::Balanced(e) => ratio.powf(e).max(1.0),
+                    };
+                    let w = if matches!(self.kind, ModelKind::Logistic | ModelKind::Ftrl) {
+                        w.round().max(1.0)
+                    } else {
+                        w
+                    };
+                    if self.kind == ModelKind::Nb && !seen_w.is_empty() {
+                        continue; // naive Bayes ignores positive weights
+                    }
+                    if !seen_w.contains(&w) {
+                        seen_w.push(w);
+                        grid.push((s, w));
+                    }
+                }
+            }
+            let mut cols: Vec<u32> = (0..vectorizer.n_fixed()).collect();
+            let k = self.select_k.unwrap_or(usize::MAX);
+            cols.extend(rankings[li].iter().take(k).map(|&(i, _)| i));
+            cols.sort_unstable();
+            let ds = Dataset::new(dense_columns(&xs_train, &cols, vectorizer.len()), y.clone());
+            let fitted: Vec<Result<(f64, f64, LinearScorer, f64)>> = grid
+                .par_iter()
+                .map(|&(s, w)| {
+                    let p = LinearParams {
+                        kind: self.kind,
+                        strength: s,
+                        pos_weight: w,
+                        max_iterations: iters,
+                        seed: self.seed,
+                    };
+                    let narrow = p.fit(&ds)?;
+                    let mut scorer = LinearScorer {
+                        weights: vec![0.0; vectorizer.len()],
+                        bias: narrow.bias,
+                    };
+                    for (&c, &w) in cols.iter().zip(&narrow.weights) {
+                        scorer.weights[c as usize] = w;
+                    }
+                    let margins = margins_of(&scorer, &x_dev_sparse);
+                    let ap = metrics::average_precision(&margins, &yd);
+                    Ok((s, w, scorer, ap))
+                })
+                .collect();
+            let mut results = Vec::new();
+            for r in fitted {
+                results.push(r?);
+            }
+            grid_report.push((
+                name.clone(),
+                results.iter().map(|(s, w, _, ap)| (*s, *w, *ap)).collect(),
+            ));
+            // best dev PR-AUC; ties: the first in grid order (deterministic)
+            let best = results
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1 .3.total_cmp(&b.1 .3).then(b.0.cmp(&a.0)))
+                .map(|(i, _)| i)
+                .expect("the grid is not empty");
+            let (s, w, scorer, _) = results.swap_remove(best);
+            let margins = margins_of(&scorer, &x_dev_sparse);
+            let calibration = Calibration::fit(self.calibration, &margins, &yd);
+            let probs: Vec<f32> = margins.iter().map(|&m| calibration.apply(m)).collect();
+            let best_f1 = metrics::best_f1_threshold(&probs, &yd).clamp(0.0, 1.0);
+            let high = metrics::precision_threshold(&probs, &yd, self.target_precision)
+                .map(|t| t.clamp(0.0, 1.0));
+            let dev_metrics = DevMetrics {
+                best_f1: metrics::at_threshold(&probs, &yd, best_f1),
+                high_precision: high.map(|t| metrics::at_threshold(&probs, &yd, t)),
+                pr_auc: metrics::average_precision(&probs, &yd),
+                chosen: (s, w),
+            };
+            label_models.push(LabelModel {
+                name: name.clone(),
+                calibration,
+                thresholds: Thresholds {
+                    best_f1,
+                    high_precision: high,
+                    target_precision: self.target_precision as f32,
+                },
+                dev: dev_metrics,
+            });
+            scorers.push(scorer);
+        }
+        let summary = TrainingSummary {
+            kind: self.kind,
+            train_files: Vec::new(),
+            dev_files: Vec::new(),
+            n_train: train.len(),
+            n_dev: dev.len(),
+            train_positives: labels
+                .iter()
+                .map(|l| (l.clone(), train.iter().filter(|d| d.has(l)).count()))
+                .collect(),
+            dev_positives: labels
+                .iter()
+                .map(|l| (l.clone(), dev.iter().filter(|d| d.has(l)).count()))
+                .collect(),
+            features_before_selection: n_before,
+            features: vectorizer.len(),
+            seed: self.seed,
+            notes: self.notes.clone(),
+        };
+        let model = Model::new(vectorizer, label_models, scorers, summary)?;
+        Ok((
+            model,
+            TrainingReport {
+                grid: grid_report,
+                seconds: t0.elapsed().as_secs_f64(),
+            },
+        ))
+    }
+}
+
+/// Transforms texts in parallel (order kept).
+pub fn transform_all(v: &Vectorizer, texts: &[&str]) -> Vec<SparseVector> {
+    texts.par_iter().map(|t| v.transform(t)).collect()
+}
+
+fn margins_of(s: &LinearScorer, xs: &[SparseVector]) -> Vec<f32> {
+    xs.iter().map(|x| x.dot(&s.weights) + s.bias).collect()
+}
+
+/// Dense matrix of sparse vectors (exposed for callers training their own learners).
+pub fn densify(v: &Vectorizer, xs: &[SparseVector]) -> Array2<f64> {
+    v.to_dense(xs)
+}
+
+/// Dense matrix of the columns `cols` (ascending feature ids) of sparse vectors.
+fn dense_columns(xs: &[SparseVector], cols: &[u32], n_features: usize) -> Array2<f64> {
+    let mut map = vec![u32::MAX; n_features];
+    for (j, &c) in cols.iter().enumerate() {
+        map[c as usize] = j as u32;
+    }
+    let mut m = Array2::<f64>::zeros((xs.len(), cols.len()));
+    for (r, x) in xs.iter().enumerate() {
+        for (i, v) in x.iter() {
+            if let Some(&j) = map.get(i as usize) {
+                if j != u32::MAX {
+                    m[[r, j as usize]] = v as f64;
+                }
+            }
+        }
+    }
+    m
+}
