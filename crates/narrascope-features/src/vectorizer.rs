@@ -55,71 +55,82 @@ pub const SHAPE_NAMES: [&str; 11] = [
     "shape:links",
 ];
 
-const FIRST_PERSON: &[&str] = &[
-    "i",
-    "me",
-    "my",
-    "mine",
-    "myself",
-    "we",
-    "us",
-    "our",
-    "ours",
-    "ourselves",
-    "je",
-    "moi",
-    "mon",
-    "ma",
-    "mes",
-    "nous",
-    "notre",
-    "nos",
-    "ich",
-    "mich",
-    "mir",
-    "mein",
-    "meine",
-    "meinen",
-    "meiner",
-    "wir",
-    "uns",
-    "unser",
-    "unsere",
-    "unseren",
-    "انا",
-    "نحن",
-    "لي",
-    "لنا",
-];
-const SECOND_PERSON: &[&str] = &[
-    "you",
-    "your",
-    "yours",
-    "yourself",
-    "yourselves",
-    "ye",
-    "tu",
-    "toi",
-    "vous",
-    "votre",
-    "vos",
-    "ton",
-    "ta",
-    "tes",
-    "du",
-    "dich",
-    "dir",
-    "dein",
-    "deine",
-    "ihr",
-    "euch",
-    "euer",
-    "eure",
-    "انت",
-    "انتم",
-    "يا",
-    "لكم",
-];
+/// First-person pronouns and possessives (en, fr, de, ar), normalised.
+#[inline]
+fn is_first_person(w: &str) -> bool {
+    w.len() <= 10
+        && matches!(
+            w,
+            "i" | "me"
+                | "my"
+                | "mine"
+                | "myself"
+                | "we"
+                | "us"
+                | "our"
+                | "ours"
+                | "ourselves"
+                | "je"
+                | "moi"
+                | "mon"
+                | "ma"
+                | "mes"
+                | "nous"
+                | "notre"
+                | "nos"
+                | "ich"
+                | "mich"
+                | "mir"
+                | "mein"
+                | "meine"
+                | "meinen"
+                | "meiner"
+                | "wir"
+                | "uns"
+                | "unser"
+                | "unsere"
+                | "unseren"
+                | "انا"
+                | "نحن"
+                | "لي"
+                | "لنا"
+        )
+}
+/// Second-person pronouns and address (en, fr, de, ar), normalised.
+#[inline]
+fn is_second_person(w: &str) -> bool {
+    w.len() <= 10
+        && matches!(
+            w,
+            "you"
+                | "your"
+                | "yours"
+                | "yourself"
+                | "yourselves"
+                | "ye"
+                | "tu"
+                | "toi"
+                | "vous"
+                | "votre"
+                | "vos"
+                | "ton"
+                | "ta"
+                | "tes"
+                | "du"
+                | "dich"
+                | "dir"
+                | "dein"
+                | "deine"
+                | "ihr"
+                | "euch"
+                | "euer"
+                | "eure"
+                | "انت"
+                | "انتم"
+                | "يا"
+                | "لكم"
+        )
+}
 
 /// Where a feature occurred: its id and the span in the original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,7 +150,8 @@ pub struct Occurrence {
 /// let v = Vectorizer::params().min_df(1).fit(&docs)?;
 /// let x = v.transform("Join the caravan!");
 /// assert!(x.nnz() > 0);
-/// assert!((x.norm() - 1.0).abs() < 0.2); // L2-normalised text part plus small shape values
+/// // word-level and character parts are each L2-normalised, plus small shape values
+/// assert!((x.norm() - 2f32.sqrt()).abs() < 0.2);
 /// # Ok::<(), narrascope_features::FeatureError>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -386,7 +398,10 @@ impl Vectorizer {
         counts.sort_unstable_by_key(|c| c.0);
         // merge duplicates, tf-idf, weights
         let sub = self.params.sublinear_tf;
-        let mut norm2 = 0.0f32;
+        // Character n-grams and the word-level families are L2-normalised separately (as
+        // scikit-learn's stacked word and char_wb TF-IDF matrices are), then scaled by their
+        // family weights: otherwise the many character n-grams of each word drown the words.
+        let mut norm2 = [0.0f32; 2];
         let mut i = 0;
         while i < counts.len() {
             let id = counts[i].0;
@@ -396,17 +411,17 @@ impl Vectorizer {
                 i += 1;
             }
             let tf = if sub { 1.0 + tf.ln() } else { tf };
-            let v =
-                tf * self.idf[id as usize] * self.family_weight[self.family[id as usize] as usize];
+            let v = tf * self.idf[id as usize];
             if v != 0.0 {
                 out.indices.push(id);
                 out.values.push(v);
-                norm2 += v * v;
+                norm2[(self.family[id as usize] == family::CHAR) as usize] += v * v;
             }
         }
-        if norm2 > 0.0 {
-            let inv = 1.0 / norm2.sqrt();
-            out.values.iter_mut().for_each(|v| *v *= inv);
+        let inv = norm2.map(|n| if n > 0.0 { 1.0 / n.sqrt() } else { 0.0 });
+        for (id, v) in out.indices.iter().zip(out.values.iter_mut()) {
+            let f = self.family[*id as usize];
+            *v *= inv[(f == family::CHAR) as usize] * self.family_weight[f as usize];
         }
         // shape features (ids 0..11) go first, outside the L2 normalisation
         let ws = self.family_weight[family::SHAPE as usize];
@@ -458,9 +473,9 @@ impl Vectorizer {
                     n_words += 1;
                     let norm = tokens.norm(t);
                     let stem = tokens.stem(t);
-                    if FIRST_PERSON.contains(&norm) {
+                    if is_first_person(norm) {
                         first += 1;
-                    } else if SECOND_PERSON.contains(&norm) {
+                    } else if is_second_person(norm) {
                         second += 1;
                     }
                     if !t.stopword {

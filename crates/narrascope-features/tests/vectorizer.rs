@@ -80,18 +80,30 @@ fn idf_comes_from_the_fit_not_the_batch() {
 
 #[test]
 fn vectors_are_sorted_and_l2_normalised() {
+    use narrascope_features::family;
+    let weights = narrascope_features::FamilyWeights {
+        shape: 0.0,
+        ..Default::default()
+    };
     let v = Vectorizer::params()
         .min_df(1)
-        .weights(narrascope_features::FamilyWeights {
-            shape: 0.0,
-            ..Default::default()
-        })
+        .weights(weights)
         .fit(DOCS)
         .unwrap();
     for d in DOCS {
         let x = v.transform(d);
         assert!(x.indices.windows(2).all(|w| w[0] < w[1]));
-        assert!((x.norm() - 1.0).abs() < 1e-4, "{}", x.norm());
+        // the character n-grams and the word-level families are each normalised to 1
+        let (mut chars, mut words) = (0.0f32, 0.0f32);
+        for (i, val) in x.iter() {
+            if v.feature_family(i) == family::CHAR {
+                chars += val * val;
+            } else {
+                words += val * val;
+            }
+        }
+        assert!((chars.sqrt() - 1.0).abs() < 1e-4, "{chars}");
+        assert!((words.sqrt() - 1.0).abs() < 1e-4, "{words}");
     }
     let dense = v.to_dense(&DOCS.iter().map(|d| v.transform(d)).collect::<Vec<_>>());
     assert_eq!(dense.dim(), (DOCS.len(), v.len()));

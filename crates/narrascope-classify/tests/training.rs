@@ -1,0 +1,269 @@
+//! Training contracts on a toy corpus written for these tests.
+
+use narrascope_classify::corpus::Document;
+use narrascope_classify::{Model, ModelFileProblem, ModelKind, PosWeight, Trainer};
+use narrascope_features::Vectorizer;
+
+fn doc(text: &str, labels: &[&str]) -> Document {
+    Document {
+        id: String::new(),
+        text: text.to_string(),
+        labels: labels.iter().map(|s| s.to_string()).collect(),
+        genre: None,
+        lang: None,
+        text_en: None,
+    }
+}
+
+fn toy() -> (Vec<Document>, Vec<Document>) {
+    let r = ["recruitment"];
+    let d = ["defection"];
+    let train = vec![
+        doc(
+            "Make hijrah to the land of the khilafah, brothers, the caravan is leaving",
+            &r,
+        ),
+        doc(
+            "The khilafah is your true home, come and join the caravan of the believers",
+            &r,
+        ),
+        doc(
+            "Our martyrs are alive and the state remains, join the lions of the khilafah",
+            &r,
+        ),
+        doc(
+            "Leave the land of disbelief and pledge allegiance to the khalifah today",
+            &r,
+        ),
+        doc(
+            "Brothers, the state needs you, make hijrah and live under the law",
+            &r,
+        ),
+        doc(
+            "They promised me a salary and a house; I found hunger, lies and checkpoints",
+            &d,
+        ),
+        doc(
+            "I escaped with my children; the emirs lied to us from the first day",
+            &d,
+        ),
+        doc(
+            "The commanders executed fighters who asked to leave. I regret going there",
+            &d,
+        ),
+        doc(
+            "I was in their prison for months because I complained about the emir",
+            &d,
+        ),
+        doc(
+            "Do not believe the recruiters, I went and it was hunger and fear and lies",
+            &d,
+        ),
+        doc(
+            "Officials said the court sentenced two men for sharing propaganda videos",
+            &[],
+        ),
+        doc(
+            "Our team fought like lions and the keeper was a martyr for the cause",
+            &[],
+        ),
+        doc(
+            "We are hiring engineers and doctors, join us and build the future",
+            &[],
+        ),
+        doc(
+            "Ramadan Mubarak to all our brothers and sisters, may peace be upon you",
+            &[],
+        ),
+        doc(
+            "The weather will be sunny with a light breeze on the coast tomorrow",
+            &[],
+        ),
+        doc(
+            "I regret leaving my job so quickly, the new manager lied about the salary",
+            &[],
+        ),
+        doc(
+            "Researchers studied how propaganda videos describe the so-called state",
+            &[],
+        ),
+        doc(
+            "The film follows a smuggler who helps a family escape across the mountains",
+            &[],
+        ),
+    ];
+    let dev = vec![
+        doc(
+            "Come and make hijrah to the khilafah, the caravan of the believers is waiting",
+            &r,
+        ),
+        doc(
+            "They lied to us about everything, I escaped from the emirs and I regret it all",
+            &d,
+        ),
+        doc(
+            "The court heard that the videos were shared on three channels",
+            &[],
+        ),
+        doc(
+            "Join us at the community garden this weekend, brothers and sisters",
+            &[],
+        ),
+        doc("Pledge allegiance and join the lions of the state", &r),
+        doc(
+            "I was promised a house and found prison and hunger, do not go",
+            &d,
+        ),
+    ];
+    (train, dev)
+}
+
+fn params(kind: ModelKind) -> narrascope_classify::TrainerParams {
+    Trainer::params()
+        .kind(kind)
+        .vectorizer(Vectorizer::params().min_df(1))
+        .strengths(match kind {
+            ModelKind::Logistic => vec![0.1],
+            ModelKind::Nb => vec![0.1],
+            ModelKind::Svm => vec![1.0],
+            ModelKind::Ftrl => vec![0.2],
+        })
+        .pos_weights(vec![PosWeight::Fixed(1.0)])
+}
+
+#[test]
+fn every_model_kind_learns_the_toy_corpus() {
+    let (train, dev) = toy();
+    for kind in ModelKind::ALL {
+        let (model, _) = params(kind).fit(&train, &dev).unwrap();
+        let names: Vec<&str> = model.label_names().collect();
+        assert_eq!(names, ["defection", "recruitment"], "{kind}");
+        let rec = model.score_text("make hijrah and join the caravan of the khilafah");
+        let def = model.score_text("they lied to us, I escaped and I regret going");
+        let neutral = model.score_text("the weather will be sunny tomorrow");
+        assert!(
+            rec[1] > neutral[1],
+            "{kind}: recruitment {rec:?} vs {neutral:?}"
+        );
+        assert!(
+            def[0] > neutral[0],
+            "{kind}: defection {def:?} vs {neutral:?}"
+        );
+        assert!(
+            rec[1] > rec[0] && def[0] > def[1],
+            "{kind}: {rec:?} {def:?}"
+        );
+    }
+}
+
+#[test]
+fn labels_can_be_restricted() {
+    let (train, dev) = toy();
+    let (model, _) = params(ModelKind::Logistic)
+        .labels(vec!["recruitment".into()])
+        .fit(&train, &dev)
+        .unwrap();
+    assert_eq!(model.label_names().collect::<Vec<_>>(), ["recruitment"]);
+}
+
+#[test]
+fn save_load_gives_identical_scores_and_training_is_byte_identical() {
+    let (train, dev) = toy();
+    let (a, _) = params(ModelKind::Logistic).fit(&train, &dev).unwrap();
+    let (b, _) = params(ModelKind::Logistic).fit(&train, &dev).unwrap();
+    assert_eq!(
+        a.to_bytes(),
+        b.to_bytes(),
+        "same data and seed must give the same file"
+    );
+    let (f1, _) = params(ModelKind::Ftrl).fit(&train, &dev).unwrap();
+    let (f2, _) = params(ModelKind::Ftrl).fit(&train, &dev).unwrap();
+    assert_eq!(f1.to_bytes(), f2.to_bytes(), "ftrl is seeded");
+    let dir = std::env::temp_dir().join(format!("narrascope-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("toy.nsm");
+    a.save(&path).unwrap();
+    let back = Model::load(&path).unwrap();
+    for d in train.iter().chain(&dev) {
+        assert_eq!(a.score_text(&d.text), back.score_text(&d.text));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn thresholds_are_probabilities_and_ordered() {
+    let (train, dev) = toy();
+    let (m, _) = params(ModelKind::Logistic).fit(&train, &dev).unwrap();
+    for l in m.labels() {
+        assert!((0.0..=1.0).contains(&l.thresholds.best_f1));
+        if let Some(h) = l.thresholds.high_precision {
+            assert!((0.0..=1.0).contains(&h));
+            assert!(l.dev.high_precision.unwrap().precision >= 0.95);
+        }
+    }
+}
+
+#[test]
+fn damaged_bytes_are_typed_errors() {
+    let (train, dev) = toy();
+    let (m, _) = params(ModelKind::Logistic).fit(&train, &dev).unwrap();
+    let good = m.to_bytes();
+    assert!(Model::from_bytes(&good).is_ok());
+    assert_eq!(Model::from_bytes(&[]).unwrap_err(), ModelFileProblem::Empty);
+    assert_eq!(
+        Model::from_bytes(b"PK\x03\x04 a zip file").unwrap_err(),
+        ModelFileProblem::Foreign
+    );
+    assert!(matches!(
+        Model::from_bytes(&good[..good.len() / 2]).unwrap_err(),
+        ModelFileProblem::Truncated { .. }
+    ));
+    assert!(matches!(
+        Model::from_bytes(&good[..5]).unwrap_err(),
+        ModelFileProblem::Truncated { .. }
+    ));
+    let mut flipped = good.clone();
+    let i = good.len() - 100;
+    flipped[i] ^= 0x01;
+    assert_eq!(
+        Model::from_bytes(&flipped).unwrap_err(),
+        ModelFileProblem::Checksum
+    );
+    let mut newer = good.clone();
+    newer[8..12].copy_from_slice(&99u32.to_le_bytes());
+    assert!(matches!(
+        Model::from_bytes(&newer).unwrap_err(),
+        ModelFileProblem::NewerVersion { found: 99, .. }
+    ));
+    let mut longer = good.clone();
+    longer.push(0);
+    assert!(matches!(
+        Model::from_bytes(&longer).unwrap_err(),
+        ModelFileProblem::TrailingBytes { extra: 1 }
+    ));
+}
+
+#[test]
+fn bad_training_data_is_an_error() {
+    let (train, dev) = toy();
+    let no_pos_dev: Vec<Document> = dev
+        .iter()
+        .filter(|d| !d.has("defection"))
+        .cloned()
+        .collect();
+    let err = params(ModelKind::Logistic)
+        .fit(&train, &no_pos_dev)
+        .unwrap_err();
+    assert!(err.to_string().contains("defection"), "{err}");
+    assert!(params(ModelKind::Logistic).fit(&[], &dev).is_err());
+    assert!("perceptron".parse::<ModelKind>().is_err());
+}
+
+fn has_autotraits<T: Send + Sync + Sized + Unpin>() {}
+
+#[test]
+fn autotraits() {
+    has_autotraits::<Model>();
+    has_autotraits::<narrascope_classify::ClassifyError>();
+    has_autotraits::<narrascope_classify::TrainerParams>();
+}
