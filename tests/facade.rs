@@ -1,0 +1,88 @@
+//! The facade API on the built-in model.
+
+use narrascope::{Assessment, Classifier};
+
+fn has_autotraits<T: Send + Sync + Sized + Unpin>() {}
+
+#[test]
+fn autotraits() {
+    has_autotraits::<Classifier>();
+    has_autotraits::<Assessment>();
+    has_autotraits::<narrascope::Error>();
+}
+
+#[test]
+fn builtin_model_decodes_and_has_both_labels() {
+    let clf = Classifier::builtin();
+    assert_eq!(clf.labels(), ["defection", "recruitment"]);
+    for t in clf.thresholds() {
+        assert!((0.0..=1.0).contains(&t.flag), "{t:?}");
+    }
+}
+
+#[test]
+fn flags_follow_the_thresholds() {
+    let clf = Classifier::builtin();
+    let th = clf.thresholds();
+    for text in [
+        "Brothers, make hijrah to the land of the khilafah, the caravan is leaving",
+        "They promised us a salary and a house. I escaped after the emir jailed my brother.",
+        "Heavy rain expected tomorrow across the north.",
+    ] {
+        let a = clf.classify(text);
+        for t in &th {
+            let s = a.score(&t.label).unwrap();
+            assert_eq!(a.is_flagged(&t.label), s >= t.flag, "{text}: {t:?} {s}");
+            assert_eq!(a.high_precision_flags.contains(&t.label), t.high_precision.is_some_and(|h| s >= h));
+        }
+    }
+}
+
+#[test]
+fn evidence_spans_point_into_the_original_text() {
+    let clf = Classifier::builtin();
+    // disguised words and multi-byte characters
+    let text = "Brüder 🔥 m\u{0430}ke h1jr4h to the kh\u{200b}ilafah — j o i n the caravan! Die Hidschra ist Pflicht.";
+    let a = clf.explain(text);
+    assert!(!a.evidence.is_empty());
+    for e in &a.evidence {
+        let s = text.get(e.start..e.end).expect("span on char boundaries");
+        assert!(!s.trim().is_empty(), "{e:?}");
+    }
+    let covered: Vec<&str> = a.evidence.iter().map(|e| &text[e.start..e.end]).collect();
+    assert!(covered.iter().any(|s| s.contains("h1jr4h")), "{covered:?}");
+    assert!(!a.sentences.is_empty());
+    for s in &a.sentences {
+        assert!(text.get(s.start..s.end).is_some());
+    }
+}
+
+#[test]
+fn batch_equals_single_and_assessments_serialise() {
+    let clf = Classifier::builtin();
+    let texts: Vec<String> = (0..50).map(|i| format!("message {i}: join us for the match, brothers")).collect();
+    let batch = clf.classify_batch(&texts);
+    for (t, a) in texts.iter().zip(&batch) {
+        assert_eq!(&clf.classify(t), a);
+    }
+    let json = serde_json::to_string(&batch[0]).unwrap();
+    let back: Assessment = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, batch[0]);
+}
+
+#[test]
+fn invalid_utf8_is_reported() {
+    let clf = Classifier::builtin();
+    let a = clf.classify_bytes(b"join the caravan \xff\xfe now");
+    assert!(a.lossy_utf8);
+    assert!(!clf.classify_bytes(b"plain text").lossy_utf8);
+}
+
+#[test]
+fn empty_and_whitespace_texts_score() {
+    let clf = Classifier::builtin();
+    for t in ["", "   ", "\n\n"] {
+        let a = clf.classify(t);
+        assert_eq!(a.scores.len(), 2);
+    }
+}
