@@ -33,7 +33,10 @@ fn flags_follow_the_thresholds() {
         for t in &th {
             let s = a.score(&t.label).unwrap();
             assert_eq!(a.is_flagged(&t.label), s >= t.flag, "{text}: {t:?} {s}");
-            assert_eq!(a.high_precision_flags.contains(&t.label), t.high_precision.is_some_and(|h| s >= h));
+            assert_eq!(
+                a.high_precision_flags.contains(&t.label),
+                t.high_precision.is_some_and(|h| s >= h)
+            );
         }
     }
 }
@@ -60,7 +63,9 @@ fn evidence_spans_point_into_the_original_text() {
 #[test]
 fn batch_equals_single_and_assessments_serialise() {
     let clf = Classifier::builtin();
-    let texts: Vec<String> = (0..50).map(|i| format!("message {i}: join us for the match, brothers")).collect();
+    let texts: Vec<String> = (0..50)
+        .map(|i| format!("message {i}: join us for the match, brothers"))
+        .collect();
     let batch = clf.classify_batch(&texts);
     for (t, a) in texts.iter().zip(&batch) {
         assert_eq!(&clf.classify(t), a);

@@ -28,6 +28,8 @@ pub const MODEL_FORMAT_VERSION: u32 = 1;
 /// Oldest format version this build reads.
 pub const MIN_MODEL_FORMAT_VERSION: u32 = 1;
 const HEADER: usize = 8 + 4 + 8 + 8;
+/// Most bytes of memory a model file may claim while being decoded.
+const DECODE_LIMIT: usize = 1 << 30;
 
 /// Decision thresholds of a label, on calibrated probabilities, chosen on the dev split.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -347,9 +349,11 @@ impl Model {
         if fnv64(payload) != sum {
             return Err(ModelFileProblem::Checksum);
         }
-        let (model, used): (Model, usize) =
-            bincode::serde::decode_from_slice(payload, bincode::config::standard())
-                .map_err(|e| ModelFileProblem::Decode(e.to_string()))?;
+        // The limit makes bincode refuse a length field claiming more than it before
+        // allocating it (without one, a crafted length panics with "capacity overflow").
+        let config = bincode::config::standard().with_limit::<DECODE_LIMIT>();
+        let (model, used): (Model, usize) = bincode::serde::decode_from_slice(payload, config)
+            .map_err(|e| ModelFileProblem::Decode(e.to_string()))?;
         if used != payload.len() {
             return Err(ModelFileProblem::Decode(format!(
                 "{} bytes left after the model",
