@@ -1,0 +1,88 @@
+//! Feature extraction throughput (tokenize + transform into a sparse TF-IDF vector) with the
+//! built-in model's vectorizer, on fixed texts written for narrascope: 100 tweet-like lines
+//! and two long articles. Also splits the article case into tokenizing and transforming.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use narrascope::features::SparseVector;
+use narrascope::tokenize::Tokenized;
+use narrascope::Classifier;
+use std::hint::black_box;
+
+const TWEETS: &str = include_str!("data/tweets100.txt");
+const ARTICLE: &str = include_str!("data/article.txt");
+const ARTICLE_5K: &str = include_str!("data/article_5k.txt");
+
+fn bench_features(c: &mut Criterion) {
+    let clf = Classifier::builtin();
+    let v = clf.model().vectorizer();
+    let tweets: Vec<&str> = TWEETS.lines().filter(|l| !l.trim().is_empty()).collect();
+    let tweet_bytes: usize = tweets.iter().map(|t| t.len()).sum();
+    let mut x = SparseVector::new();
+    v.transform_into(ARTICLE_5K, &mut x); // warm up lazy tables and scratch buffers
+
+    let mut group = c.benchmark_group("featurize");
+    group.throughput(Throughput::Bytes(tweet_bytes as u64));
+    group.bench_with_input(
+        BenchmarkId::new("transform_into", format!("tweets-{}", tweets.len())),
+        &tweets,
+        |b, tw| {
+            b.iter(|| {
+                for t in tw {
+                    v.transform_into(black_box(t), &mut x);
+                    black_box(x.nnz());
+                }
+            })
+        },
+    );
+    for (name, text) in [("article", ARTICLE), ("article-5k", ARTICLE_5K)] {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(
+            BenchmarkId::new("transform_into", format!("{name}-{}B", text.len())),
+            &text,
+            |b, t| {
+                b.iter(|| {
+                    v.transform_into(black_box(t), &mut x);
+                    black_box(x.nnz());
+                })
+            },
+        );
+    }
+
+    // The 5 KB article split into its two halves: tokenizing (words only, as
+    // `transform_into` does) and turning the tokens into the vector.
+    let tok = v.tokenizer();
+    let mut toks = Tokenized::new();
+    group.throughput(Throughput::Bytes(ARTICLE_5K.len() as u64));
+    group.bench_with_input(
+        BenchmarkId::new(
+            "tokenize_words_only",
+            format!("article-5k-{}B", ARTICLE_5K.len()),
+        ),
+        &ARTICLE_5K,
+        |b, t| {
+            b.iter(|| {
+                tok.tokenize_words_into(black_box(t), &mut toks);
+                black_box(toks.tokens().len());
+            })
+        },
+    );
+    tok.tokenize_words_into(ARTICLE_5K, &mut toks);
+    let n = toks.tokens().len();
+    group.bench_with_input(
+        BenchmarkId::new(
+            "transform_tokens_only",
+            format!("article-5k-{}B", ARTICLE_5K.len()),
+        ),
+        &toks,
+        |b, tk| {
+            b.iter(|| {
+                v.transform_tokens(black_box(tk), 0..n, &mut x, None);
+                black_box(x.nnz());
+            })
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(benches, bench_features);
+criterion_main!(benches);

@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# Side-by-side comparison of narrascope with its peers (scikit-learn, fastText; see README.md).
+#
+# For each dataset (a train/dev/test JSON Lines split):
+#   1. trains narrascope with every model kind (the release `train` example; thresholds are
+#      chosen on dev at training and stored in the model), timing it and reading its peak RSS;
+#   2. evaluates each model on test with `evaluate --threads 1 --repeat 3` (scoring speed on
+#      one thread, best of 3 runs, as peers.py measures) and reads its last JSON line;
+#   3. runs peers.py on the same files (thresholds chosen on dev);
+#   4. writes a markdown table to benches/peers/out/comparison-<dataset>.md and prints it.
+#
+# Datasets:
+#   corpus     data/corpus/{train,dev,test}.jsonl, labels recruitment and defection (always)
+#   isextreme  ../shared/corpora/isextreme/{train,dev,test}.jsonl (relative to the repository
+#              root), label recruitment only; skipped with a message when absent
+#
+# Usage: benches/peers/compare.sh [--datasets "corpus isextreme"] [--kinds "logistic nb svm ftrl"]
+#                                 [--systems "sklearn-lr sklearn-svc fasttext"] [--repeat 3]
+#
+# Training uses all cores (rayon; RAYON_NUM_THREADS=1 in the environment makes it one
+# thread); peers.py fits on one thread. Everything else is timed on one thread.
+# Writes only under benches/peers/out/ (gitignored) and the cargo target folder.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+here="benches/peers"
+out="$here/out"
+datasets="corpus isextreme"
+kinds="logistic nb svm ftrl"
+systems="sklearn-lr sklearn-svc fasttext"
+repeat=3
+isextreme_dir="../shared/corpora/isextreme"
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --datasets) datasets="$2"; shift 2 ;;
+        --kinds) kinds="$2"; shift 2 ;;
+        --systems) systems="$2"; shift 2 ;;
+        --repeat) repeat="$2"; shift 2 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        *) echo "compare: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+log() { echo "compare: $*" >&2; }
+
+# ---- tools ----------------------------------------------------------------------------------
+"$here/setup_venv.sh" >&2
+venv_python="$here/.venv/bin/python"
+
+log "building the release examples (train, evaluate)"
+cargo build --release --example train --example evaluate >&2
+bin="${CARGO_TARGET_DIR:-$root/target}/release/examples"
+
+# measure METRICS_FILE CMD...: runs CMD, writes "wall_seconds peak_rss_kib" to METRICS_FILE and
+# returns CMD's exit status. GNU time when it works, else a small Python wrapper (os.wait4).
+if /usr/bin/time -f '%e %M' -o /dev/null true >/dev/null 2>&1; then
+    log "timing with /usr/bin/time (GNU time)"
+    measure() {
+        local metrics="$1"; shift
+        /usr/bin/time -f '%e %M' -o "$metrics" "$@"
+    }
+else
+    log "/usr/bin/time (GNU) not found: timing with a python os.wait4 wrapper"
+    measure() {
+        local metrics="$1"; shift
+        python3 - "$metrics" "$@" <<'PY'
+import os, sys, time
+metrics, cmd = sys.argv[1], sys.argv[2:]
+t0 = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(cmd[0], cmd)
+    finally:
+        os._exit(127)
+_, status, ru = os.wait4(pid, 0)
+wall = time.monotonic() - t0
+with open(metrics, "w") as f:
+    f.write(f"{wall:.2f} {ru.ru_maxrss}\n")  # ru_maxrss is in KiB on Linux
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+    }
+fi
+
+# ---- one dataset ------------------------------------------------------------------------------
+# run_dataset NAME DIR LABEL...
+run_dataset() {
+    local name="$1" dir="$2"; shift 2
+    local labels=("$@")
+    local d="$out/$name"
+    mkdir -p "$d"
+    local train="$dir/train.jsonl" dev="$dir/dev.jsonl" test="$dir/test.jsonl"
+    log "== $name: $dir, labels ${labels[*]}"
+    uptime > "$d/load-start.txt" 2>/dev/null || true
+
+    local k
+    for k in $kinds; do
+        rm -f "$d/narrascope-$k".*
+        log "$name: training narrascope $k"
+        if ! measure "$d/narrascope-$k.train-time" \
+            "$bin/train" --train "$train" --dev "$dev" --model-kind "$k" \
+            --label "${labels[@]}" -o "$d/narrascope-$k.nsm" \
+            >"$d/narrascope-$k.train-stdout" 2>"$d/narrascope-$k.train-stderr"; then
+            log "$name: training $k FAILED, see $d/narrascope-$k.train-stderr"
+            tail -3 "$d/narrascope-$k.train-stderr" >&2 || true
+            continue
+        fi
+        grep '^trained' "$d/narrascope-$k.train-stderr" >&2 || true
+        log "$name: evaluating narrascope $k on test (1 thread, best of $repeat)"
+        if ! measure "$d/narrascope-$k.eval-time" \
+            "$bin/evaluate" --model "$d/narrascope-$k.nsm" --data "$test" \
+            --threads 1 --repeat "$repeat" \
+            >"$d/narrascope-$k.eval-stdout" 2>"$d/narrascope-$k.eval-stderr"; then
+            log "$name: evaluating $k FAILED, see $d/narrascope-$k.eval-stderr"
+            continue
+        fi
+        tail -n 1 "$d/narrascope-$k.eval-stdout" > "$d/narrascope-$k.eval.json"
+    done
+
+    log "$name: running peers.py ($systems)"
+    # shellcheck disable=SC2086 # $systems is a word list
+    if ! "$venv_python" "$here/peers.py" --train "$train" --dev "$dev" --test "$test" \
+        --labels "${labels[@]}" --systems $systems --out "$d/peers.json" \
+        2>"$d/peers.stderr"; then
+        log "$name: peers.py FAILED, see $d/peers.stderr"
+        tail -3 "$d/peers.stderr" >&2 || true
+    fi
+    uptime > "$d/load-end.txt" 2>/dev/null || true
+
+    python3 - "$name" "$d" "$out/comparison-$name.md" "$kinds" "$repeat" \
+        "$train" "$dev" "$test" "${labels[@]}" <<'PY'
+import json, os, re, subprocess, sys, time
+
+name, d, md_path, kinds, repeat, train, dev, test, *labels = sys.argv[1:]
+kinds = kinds.split()
+
+def fmt_int(x):
+    return f"{x:,.0f}"
+
+def fmt_size(b):
+    if b is None:
+        return "-"
+    for unit, f in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if b >= f:
+            return f"{b / f:.3g} {unit}"
+    return f"{b} B"
+
+def num(x, spec):
+    return "-" if x is None else format(x, spec)
+
+def read(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return None
+
+rows = []          # table rows (dicts)
+nar = {}           # kind -> dict(train_s, docs_per_s, ...)
+for k in kinds:
+    base = os.path.join(d, f"narrascope-{k}")
+    ev = read(base + ".eval.json")
+    if ev is None:
+        rows.append({"system": f"narrascope-{k}", "label": "all", "failed": True})
+        continue
+    ev = json.loads(ev)
+    wall, rss_kib = read(base + ".train-time").split()[:2]
+    ewall, erss_kib = read(base + ".eval-time").split()[:2]
+    m = re.search(r"in ([0-9.]+) s;", read(base + ".train-stderr") or "")
+    fit_s = float(m.group(1)) if m else None
+    info = {
+        "train_s": fit_s,
+        "train_wall_s": float(wall),
+        "docs_per_s": ev["docs_per_s"],
+        "mb_per_s": ev["mb_per_s"],
+        # MB = 10^6 bytes; ru_maxrss is KiB
+        "peak_rss_mb": max(int(rss_kib), int(erss_kib)) * 1024 / 1e6,
+        "model_bytes": os.path.getsize(base + ".nsm"),
+    }
+    nar[k] = info
+    for label in labels:
+        l = ev["labels"].get(label)
+        if l is None:
+            continue
+        rows.append({"system": f"narrascope-{k}", "label": label, "precision": l["precision"],
+                     "recall": l["recall"], "f1": l["f1"], "pr_auc": l["pr_auc"], **info})
+
+peers = {}
+pj = read(os.path.join(d, "peers.json"))
+peer_meta = {}
+if pj is not None:
+    pj = json.loads(pj)
+    peer_meta = pj
+    for s in pj.get("systems", []):
+        rows.append({**s, "train_wall_s": None})
+        peers.setdefault(s["system"], []).append(s)
+
+lines = []
+lines.append(f"# narrascope vs peers on `{name}`")
+lines.append("")
+try:
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                         text=True, check=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    rev += " (with uncommitted changes)" if dirty else ""
+except (OSError, subprocess.CalledProcessError):
+    rev = "unknown"
+lines.append(f"Generated by `benches/peers/compare.sh` on {time.strftime('%Y-%m-%d %H:%M %Z')}, "
+             f"narrascope at commit {rev}.")
+lines.append("")
+ds = []
+for split, path in (("train", train), ("dev", dev), ("test", test)):
+    n, b = 0, 0
+    with open(path, "rb") as f:
+        for line in f:
+            if line.strip():
+                n += 1
+                b += len(json.loads(line).get("text", "").encode())
+    ds.append(f"{split} `{path}` ({n:,} docs, {b:,} text bytes)")
+lines.append("Data: " + "; ".join(ds) + f". Labels: {', '.join(labels)}.")
+cpu = "?"
+try:
+    for l in open("/proc/cpuinfo"):
+        if l.startswith("model name"):
+            cpu = l.split(":", 1)[1].strip()
+            break
+except OSError:
+    pass
+load = (read(os.path.join(d, "load-start.txt")) or "").strip()
+load_end = (read(os.path.join(d, "load-end.txt")) or "").strip()
+lines.append(f"Machine: {os.cpu_count()} logical CPUs ({cpu}); load at start: `{load}`; at end: `{load_end}`.")
+lines.append("")
+lines.append("| system | label | P | R | F1 | PR-AUC | train s | docs/s 1 thread | MB/s | peak RSS MB | model size |")
+lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+for r in rows:
+    if r.get("failed"):
+        lines.append(f"| {r['system']} | - | failed (see the logs in `{d}`) | | | | | | | | |")
+        continue
+    lines.append("| " + " | ".join([
+        r["system"], r["label"], num(r["precision"], ".3f"), num(r["recall"], ".3f"),
+        num(r["f1"], ".3f"), num(r["pr_auc"], ".3f"), num(r["train_s"], ".1f"),
+        fmt_int(r["docs_per_s"]), num(r["mb_per_s"], ".2f"), num(r["peak_rss_mb"], ".0f"),
+        fmt_size(r["model_bytes"]),
+    ]) + " |")
+lines.append("")
+if nar and peers:
+    lines.append("Ratios narrascope / peer over all labels together (docs/s: higher is faster for")
+    lines.append("narrascope; train time: lower is faster for narrascope). narrascope scores every label")
+    lines.append("in one pass and trains them in one run; a peer needs one model per label, so its")
+    lines.append("all-label docs/s is 1 / sum(1 / docs/s per label) and its train time the sum over labels.")
+    lines.append("")
+    psys = sorted(peers)
+    head = "| narrascope | " + " | ".join(f"docs/s vs {p} | train s vs {p}" for p in psys) + " |"
+    lines.append(head)
+    lines.append("| --- |" + " --- |" * (2 * len(psys)))
+    for k, info in nar.items():
+        cells = []
+        for p in psys:
+            ps = peers[p]
+            p_dps = 1.0 / sum(1.0 / s["docs_per_s"] for s in ps)
+            p_train = sum(s["train_s"] for s in ps)
+            cells.append(f"{info['docs_per_s'] / p_dps:.2f}x")
+            cells.append("-" if info["train_s"] is None else f"{info['train_s'] / p_train:.2f}x")
+        lines.append(f"| {k} | " + " | ".join(cells) + " |")
+    lines.append("")
+lines.append("How each column is measured:")
+lines.append("")
+lines.append("- narrascope: `train` example, all cores (rayon), default settings; its grid search over")
+lines.append("  regularisation and positive weights (scored on dev), calibration and thresholds (chosen on")
+lines.append("  dev, stored in the model) are part of `train s`, which is the trainer's own fit time")
+lines.append("  (reading the files excluded). Wall clock of the whole `train` process: " + ", ".join(
+    f"{k} {v['train_wall_s']:.1f} s" for k, v in nar.items()) + ".")
+lines.append(f"- narrascope docs/s, MB/s: `evaluate --threads 1 --repeat {repeat}`: the fastest of {repeat}")
+lines.append("  single-thread runs of `Classifier::scores` over every test text, all labels at once.")
+lines.append("- narrascope peak RSS: the larger of the `train` and `evaluate` processes' maximum RSS;")
+lines.append("  model size: the `.nsm` file.")
+lines.append("- peers: `peers.py` (see `benches/peers/README.md`): fixed hyper-parameters, one thread, fit")
+lines.append("  time only, threshold = best dev F1, docs/s best of 3 single-thread runs of featurize +")
+lines.append("  predict, peak RSS of the child process for that system and label, pickled / saved model size.")
+lines.append("- MB = 10^6 bytes. The machine is shared: speeds vary between runs; compare within one run.")
+if peer_meta.get("skipped"):
+    lines.append(f"- peers.py skipped: {peer_meta['skipped']}")
+if peer_meta.get("errors"):
+    lines.append(f"- peers.py errors: {peer_meta['errors']}")
+lines.append("")
+text = "\n".join(lines)
+with open(md_path, "w") as f:
+    f.write(text)
+print(text)
+print(f"(written to {md_path})", file=sys.stderr)
+PY
+}
+
+mkdir -p "$out"
+for ds in $datasets; do
+    case "$ds" in
+        corpus)
+            run_dataset corpus data/corpus recruitment defection ;;
+        isextreme)
+            if [[ -f "$isextreme_dir/train.jsonl" && -f "$isextreme_dir/dev.jsonl" && -f "$isextreme_dir/test.jsonl" ]]; then
+                run_dataset isextreme "$isextreme_dir" recruitment
+            else
+                log "isextreme: SKIPPED: $isextreme_dir/{train,dev,test}.jsonl not found (relative to $root)"
+            fi ;;
+        *) log "unknown dataset $ds (corpus or isextreme)"; exit 2 ;;
+    esac
+done
+log "done; tables in $out/comparison-*.md"

@@ -1,0 +1,645 @@
+//! Evaluates a narrascope model on labelled JSON Lines corpora.
+//!
+//! ```text
+//! cargo run --release --example evaluate -- --model model.nsm --data data/corpus/test.jsonl [--plot DIR]
+//! cargo run --release --example evaluate -- --model builtin --data data/corpus/test.jsonl
+//! ```
+//!
+//! For each label of the model: precision, recall, F1 and the confusion matrix at the model's
+//! flag threshold and at its high-precision threshold, PR-AUC (average precision), and the
+//! false-positive rate per `genre` (among documents without the label, the share flagged).
+//! Labels in the data that the model lacks are ignored; documents without a `labels` field
+//! are negatives for every label. Scoring speed is the wall clock of the scoring loop only
+//! (`Classifier::scores` over every text; reading files and computing metrics are not timed),
+//! on `--threads` threads (default 1, so that docs/s compares with single-thread peers).
+//!
+//! `--plot DIR` writes per label a precision-recall curve, a calibration curve and score
+//! histograms as SVG files.
+//!
+//! The last line of stdout is one JSON object with the same figures (for scripts); everything
+//! before it is for people.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use narrascope::classify::corpus::{self, Document};
+use narrascope::classify::metrics::{self, BinaryMetrics};
+use narrascope::Classifier;
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
+#[derive(Parser, Debug)]
+#[command(about = "Evaluate a narrascope model on labelled JSON Lines corpora")]
+struct Args {
+    /// Model file, or `builtin` for the built-in default model.
+    #[arg(long)]
+    model: String,
+    /// Labelled corpora (JSON Lines with `text`, and `labels` and `genre` when known).
+    #[arg(long, num_args = 1.., required = true)]
+    data: Vec<PathBuf>,
+    /// Write PR curves, calibration curves and score histograms (SVG) into this folder.
+    #[arg(long)]
+    plot: Option<PathBuf>,
+    /// Threads for scoring (1 = a plain loop on the calling thread).
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Time the scoring loop this many times and report the fastest run (scores are the same).
+    #[arg(long, default_value_t = 1)]
+    repeat: usize,
+}
+
+/// Everything computed for one label.
+struct LabelEval {
+    name: String,
+    n_pos: usize,
+    n_neg: usize,
+    flag: BinaryMetrics,
+    high_precision: Option<BinaryMetrics>,
+    pr_auc: Option<f64>,
+    /// genre → (flagged negatives, negatives)
+    genres: BTreeMap<String, (usize, usize)>,
+}
+
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // the cause chain, skipping causes their parent already quotes (a corpus error
+            // reads `FILE:LINE: reason`)
+            let mut msg = e.to_string();
+            for cause in e.chain().skip(1) {
+                let c = cause.to_string();
+                if !msg.contains(&c) {
+                    msg = format!("{msg}: {c}");
+                }
+            }
+            eprintln!("evaluate: error: {msg}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
+    let args = Args::parse();
+    if args.threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    let repeat = args.repeat.max(1);
+    let clf = if args.model == "builtin" {
+        Classifier::builtin()
+    } else {
+        Classifier::load(&args.model)?
+    };
+
+    let mut docs: Vec<Document> = Vec::new();
+    for p in &args.data {
+        // read_jsonl names the file and the line of a bad line; main prints it, exits 1
+        let d = corpus::read_jsonl(p)?;
+        eprintln!("read {} documents from {}", d.len(), p.display());
+        docs.extend(d);
+    }
+    if docs.is_empty() {
+        bail!("no documents in {}", join_paths(&args.data));
+    }
+    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+    let bytes: usize = texts.iter().map(|t| t.len()).sum();
+
+    // ---- scoring (the only timed part) ----
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .context("building the thread pool")?;
+    let mut scores: Vec<Vec<f32>> = Vec::new();
+    let mut best_secs = f64::INFINITY;
+    for _ in 0..repeat {
+        let start = Instant::now();
+        let s: Vec<Vec<f32>> = if args.threads == 1 {
+            texts.iter().map(|t| clf.scores(t)).collect()
+        } else {
+            pool.install(|| texts.par_iter().map(|t| clf.scores(t)).collect())
+        };
+        best_secs = best_secs.min(start.elapsed().as_secs_f64());
+        scores = s;
+    }
+    let secs = best_secs.max(1e-9);
+    let docs_per_s = docs.len() as f64 / secs;
+    let mb_per_s = bytes as f64 / 1e6 / secs;
+
+    // ---- metrics per label ----
+    let model = clf.model();
+    let data_labels: BTreeMap<&str, usize> =
+        docs.iter()
+            .flat_map(|d| d.labels.iter())
+            .fold(BTreeMap::new(), |mut m, l| {
+                *m.entry(l.as_str()).or_insert(0) += 1;
+                m
+            });
+    let ignored: Vec<&str> = data_labels
+        .keys()
+        .copied()
+        .filter(|l| !model.label_names().any(|n| n == *l))
+        .collect();
+    if !ignored.is_empty() {
+        eprintln!(
+            "note: labels in the data that the model lacks are ignored: {}",
+            ignored.join(", ")
+        );
+    }
+    let mut evals = Vec::new();
+    for (l, lm) in model.labels().iter().enumerate() {
+        let s: Vec<f32> = scores.iter().map(|v| v[l]).collect();
+        let truth: Vec<bool> = docs.iter().map(|d| d.has(&lm.name)).collect();
+        let n_pos = truth.iter().filter(|&&t| t).count();
+        if n_pos == 0 {
+            eprintln!(
+                "warning: no document carries `{}`: recall is 0 and PR-AUC is undefined (null)",
+                lm.name
+            );
+        }
+        let flag = metrics::at_threshold(&s, &truth, lm.thresholds.best_f1);
+        let high_precision = lm
+            .thresholds
+            .high_precision
+            .map(|t| metrics::at_threshold(&s, &truth, t));
+        let pr_auc = (n_pos > 0).then(|| metrics::average_precision(&s, &truth));
+        let mut genres: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for ((d, &t), &p) in docs.iter().zip(&truth).zip(&s) {
+            if let (Some(g), false) = (&d.genre, t) {
+                let e = genres.entry(g.clone()).or_default();
+                e.0 += (p >= lm.thresholds.best_f1) as usize;
+                e.1 += 1;
+            }
+        }
+        if let Some(dir) = &args.plot {
+            plot::label(dir, &lm.name, &s, &truth, &flag, high_precision.as_ref())
+                .with_context(|| format!("plotting `{}` into {}", lm.name, dir.display()))?;
+        }
+        evals.push(LabelEval {
+            name: lm.name.clone(),
+            n_pos,
+            n_neg: truth.len() - n_pos,
+            flag,
+            high_precision,
+            pr_auc,
+            genres,
+        });
+    }
+
+    // ---- report for people ----
+    let model_name = if args.model == "builtin" {
+        "builtin".to_string()
+    } else {
+        args.model.clone()
+    };
+    println!(
+        "model {} ({}, {} features) on {} documents ({} bytes) from {}",
+        model_name,
+        model.summary().kind,
+        model.vectorizer().len(),
+        docs.len(),
+        bytes,
+        join_paths(&args.data)
+    );
+    println!();
+    println!(
+        "{:<12} {:<8} {:>9} {:>6} {:>6} {:>6} {:>7} {:>5} {:>5} {:>5} {:>6}",
+        "label", "point", "threshold", "P", "R", "F1", "PR-AUC", "TP", "FP", "FN", "TN"
+    );
+    for e in &evals {
+        let auc = e.pr_auc.map_or("-".to_string(), |a| format!("{a:.3}"));
+        let row = |point: &str, m: &BinaryMetrics, auc: &str| {
+            println!(
+                "{:<12} {:<8} {:>9.4} {:>6.3} {:>6.3} {:>6.3} {:>7} {:>5} {:>5} {:>5} {:>6}",
+                e.name,
+                point,
+                m.threshold,
+                m.precision,
+                m.recall,
+                m.f1,
+                auc,
+                m.tp,
+                m.fp,
+                m.fn_,
+                m.tn
+            )
+        };
+        row("flag", &e.flag, &auc);
+        match &e.high_precision {
+            Some(m) => row("high-P", m, ""),
+            None => println!(
+                "{:<12} {:<8} {:>9}   (dev never reached the target precision)",
+                e.name, "high-P", "none"
+            ),
+        }
+    }
+    let all_genres: Vec<&String> = {
+        let mut g: Vec<&String> = evals.iter().flat_map(|e| e.genres.keys()).collect();
+        g.sort();
+        g.dedup();
+        g
+    };
+    if !all_genres.is_empty() {
+        println!();
+        println!("false-positive rate by genre (documents without the label that are flagged)");
+        print!("{:<16}", "genre");
+        for e in &evals {
+            print!(" {:>22}", e.name);
+        }
+        println!();
+        for g in &all_genres {
+            print!("{:<16}", g);
+            for e in &evals {
+                match e.genres.get(*g) {
+                    Some(&(fp, n)) => print!(" {:>22}", format!("{:.3} ({fp}/{n})", rate(fp, n))),
+                    None => print!(" {:>22}", "-"),
+                }
+            }
+            println!();
+        }
+    } else {
+        println!();
+        println!("(no `genre` field in the data: no per-genre false-positive rates)");
+    }
+    println!();
+    println!(
+        "scoring: {:.0} docs/s, {:.3} MB/s ({} thread{}, best of {}, {:.3} s for {} documents)",
+        docs_per_s,
+        mb_per_s,
+        args.threads,
+        if args.threads == 1 { "" } else { "s" },
+        repeat,
+        secs,
+        docs.len()
+    );
+    if let Some(dir) = &args.plot {
+        println!("plots written to {}", dir.display());
+    }
+
+    // ---- the machine-readable last line ----
+    let labels: serde_json::Map<String, Value> = evals
+        .iter()
+        .map(|e| {
+            let mut o = metrics_json(&e.flag);
+            o.insert("pr_auc".into(), json!(e.pr_auc));
+            o.insert("n_pos".into(), json!(e.n_pos));
+            o.insert("n_neg".into(), json!(e.n_neg));
+            o.insert(
+                "high_precision".into(),
+                e.high_precision
+                    .as_ref()
+                    .map_or(Value::Null, |m| Value::Object(metrics_json(m))),
+            );
+            let fpr: serde_json::Map<String, Value> = e
+                .genres
+                .iter()
+                .map(|(g, &(fp, n))| (g.clone(), json!(rate(fp, n))))
+                .collect();
+            o.insert("fpr_by_genre".into(), Value::Object(fpr));
+            (e.name.clone(), Value::Object(o))
+        })
+        .collect();
+    let out = json!({
+        "model": model_name,
+        "model_kind": model.summary().kind.to_string(),
+        "data": args.data.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "n_docs": docs.len(),
+        "bytes": bytes,
+        "labels": labels,
+        "ignored_labels": ignored,
+        "threads": args.threads,
+        "repeat": repeat,
+        "seconds": secs,
+        "docs_per_s": docs_per_s,
+        "mb_per_s": mb_per_s,
+    });
+    println!("{}", serde_json::to_string(&out)?);
+    Ok(())
+}
+
+fn rate(k: usize, n: usize) -> f64 {
+    if n == 0 {
+        0.0
+    } else {
+        k as f64 / n as f64
+    }
+}
+
+fn metrics_json(m: &BinaryMetrics) -> serde_json::Map<String, Value> {
+    let v = json!({
+        "threshold": m.threshold,
+        "precision": m.precision,
+        "recall": m.recall,
+        "f1": m.f1,
+        "tp": m.tp,
+        "fp": m.fp,
+        "fn": m.fn_,
+        "tn": m.tn,
+    });
+    match v {
+        Value::Object(o) => o,
+        _ => unreachable!("json! of an object literal is an object"),
+    }
+}
+
+fn join_paths(p: &[PathBuf]) -> String {
+    p.iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// File-name-safe form of a label.
+fn slug(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+mod plot {
+    //! SVG plots of one label: PR curve, calibration curve, score histograms.
+
+    use std::path::Path;
+
+    use anyhow::{Context, Result};
+    use narrascope::classify::metrics::{self, BinaryMetrics};
+    use plotters::prelude::*;
+
+    use super::slug;
+
+    const SIZE: (u32, u32) = (720, 540);
+
+    pub fn label(
+        dir: &Path,
+        name: &str,
+        scores: &[f32],
+        truth: &[bool],
+        flag: &BinaryMetrics,
+        high: Option<&BinaryMetrics>,
+    ) -> Result<()> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let s = slug(name);
+        pr_curve(
+            &dir.join(format!("{s}-pr.svg")),
+            name,
+            scores,
+            truth,
+            flag,
+            high,
+        )?;
+        calibration(
+            &dir.join(format!("{s}-calibration.svg")),
+            name,
+            scores,
+            truth,
+        )?;
+        histogram(
+            &dir.join(format!("{s}-histogram.svg")),
+            name,
+            scores,
+            truth,
+            flag,
+        )?;
+        Ok(())
+    }
+
+    /// (recall, precision) after each distinct score, highest first, starting at recall 0.
+    fn pr_points(scores: &[f32], truth: &[bool]) -> Vec<(f64, f64)> {
+        let pos = truth.iter().filter(|&&t| t).count().max(1) as f64;
+        let mut idx: Vec<usize> = (0..scores.len()).collect();
+        idx.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+        let mut pts = Vec::new();
+        let (mut tp, mut fp) = (0usize, 0usize);
+        let mut i = 0;
+        while i < idx.len() {
+            let s = scores[idx[i]];
+            while i < idx.len() && scores[idx[i]] == s {
+                if truth[idx[i]] {
+                    tp += 1;
+                } else {
+                    fp += 1;
+                }
+                i += 1;
+            }
+            if pts.is_empty() {
+                pts.push((0.0, tp as f64 / (tp + fp) as f64));
+            }
+            pts.push((tp as f64 / pos, tp as f64 / (tp + fp) as f64));
+        }
+        pts
+    }
+
+    fn pr_curve(
+        path: &Path,
+        name: &str,
+        scores: &[f32],
+        truth: &[bool],
+        flag: &BinaryMetrics,
+        high: Option<&BinaryMetrics>,
+    ) -> Result<()> {
+        let root = SVGBackend::new(path, SIZE).into_drawing_area();
+        root.fill(&WHITE)?;
+        let ap = metrics::average_precision(scores, truth);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!("{name}: precision-recall (AP {ap:.3})"),
+                ("sans-serif", 22),
+            )
+            .margin(12)
+            .x_label_area_size(45)
+            .y_label_area_size(55)
+            .build_cartesian_2d(0f64..1.0, 0f64..1.02)?;
+        chart
+            .configure_mesh()
+            .x_desc("recall")
+            .y_desc("precision")
+            .draw()?;
+        let base = truth.iter().filter(|&&t| t).count() as f64 / truth.len().max(1) as f64;
+        chart
+            .draw_series(LineSeries::new(
+                [(0.0, base), (1.0, base)],
+                BLACK.mix(0.35).stroke_width(1),
+            ))?
+            .label(format!("share of positives ({base:.3})"))
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.35)));
+        chart
+            .draw_series(LineSeries::new(
+                pr_points(scores, truth),
+                BLUE.stroke_width(2),
+            ))?
+            .label("model")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLUE.stroke_width(2)));
+        let mut ops = vec![(flag, RED, "flag")];
+        if let Some(h) = high {
+            ops.push((h, GREEN, "high precision"));
+        }
+        for (m, colour, what) in ops {
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (m.recall, m.precision),
+                    6,
+                    colour.filled(),
+                )))?
+                .label(format!(
+                    "{what} threshold {:.3}: P {:.2} R {:.2}",
+                    m.threshold, m.precision, m.recall
+                ))
+                .legend(move |(x, y)| Circle::new((x + 10, y), 5, colour.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()?;
+        root.present()?;
+        Ok(())
+    }
+
+    fn calibration(path: &Path, name: &str, scores: &[f32], truth: &[bool]) -> Result<()> {
+        // 10 equal-width bins of the predicted probability
+        let mut sum = [0f64; 10];
+        let mut pos = [0usize; 10];
+        let mut n = [0usize; 10];
+        for (&s, &t) in scores.iter().zip(truth) {
+            let b = ((s.clamp(0.0, 1.0) * 10.0) as usize).min(9);
+            sum[b] += s as f64;
+            pos[b] += t as usize;
+            n[b] += 1;
+        }
+        let pts: Vec<(f64, f64, usize)> = (0..10)
+            .filter(|&b| n[b] > 0)
+            .map(|b| (sum[b] / n[b] as f64, pos[b] as f64 / n[b] as f64, n[b]))
+            .collect();
+        let root = SVGBackend::new(path, SIZE).into_drawing_area();
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{name}: calibration (10 bins)"), ("sans-serif", 22))
+            .margin(12)
+            .x_label_area_size(45)
+            .y_label_area_size(55)
+            .build_cartesian_2d(0f64..1.0, 0f64..1.0)?;
+        chart
+            .configure_mesh()
+            .x_desc("mean predicted probability")
+            .y_desc("observed share of positives")
+            .draw()?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(0.0, 0.0), (1.0, 1.0)],
+                6,
+                4,
+                BLACK.mix(0.5).stroke_width(1),
+            ))?
+            .label("perfect calibration")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.5)));
+        chart
+            .draw_series(LineSeries::new(
+                pts.iter().map(|p| (p.0, p.1)),
+                BLUE.stroke_width(2),
+            ))?
+            .label("model")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLUE.stroke_width(2)));
+        chart.draw_series(
+            pts.iter()
+                .map(|p| Circle::new((p.0, p.1), 4, BLUE.filled())),
+        )?;
+        chart.draw_series(pts.iter().map(|p| {
+            Text::new(
+                format!("n={}", p.2),
+                (p.0, (p.1 + 0.03).min(0.97)),
+                ("sans-serif", 12).into_font().color(&BLACK.mix(0.7)),
+            )
+        }))?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()?;
+        root.present()?;
+        Ok(())
+    }
+
+    fn histogram(
+        path: &Path,
+        name: &str,
+        scores: &[f32],
+        truth: &[bool],
+        flag: &BinaryMetrics,
+    ) -> Result<()> {
+        const BINS: usize = 20;
+        let mut counts = [[0usize; BINS]; 2];
+        for (&s, &t) in scores.iter().zip(truth) {
+            let b = ((s.clamp(0.0, 1.0) * BINS as f32) as usize).min(BINS - 1);
+            counts[t as usize][b] += 1;
+        }
+        let n_class = [
+            counts[0].iter().sum::<usize>(),
+            counts[1].iter().sum::<usize>(),
+        ];
+        let totals = n_class.map(|n| n.max(1) as f64);
+        // share of each class per bin, so that the rare positives stay visible
+        let share = |c: usize, b: usize| counts[c][b] as f64 / totals[c];
+        let ymax = (0..2)
+            .flat_map(|c| (0..BINS).map(move |b| (c, b)))
+            .map(|(c, b)| share(c, b))
+            .fold(0.0, f64::max)
+            .max(0.01)
+            * 1.1;
+        let root = SVGBackend::new(path, SIZE).into_drawing_area();
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{name}: score histograms"), ("sans-serif", 22))
+            .margin(12)
+            .x_label_area_size(45)
+            .y_label_area_size(55)
+            .build_cartesian_2d(0f64..1.0, 0f64..ymax)?;
+        chart
+            .configure_mesh()
+            .x_desc("calibrated probability")
+            .y_desc("share of the class")
+            .draw()?;
+        let w = 1.0 / BINS as f64;
+        let classes = [(0usize, BLUE, "negatives"), (1usize, RED, "positives")];
+        for (c, colour, what) in classes {
+            chart
+                .draw_series((0..BINS).filter(|&b| counts[c][b] > 0).map(|b| {
+                    let x0 = b as f64 * w;
+                    Rectangle::new(
+                        [(x0 + w * 0.05, 0.0), (x0 + w * 0.95, share(c, b))],
+                        colour.mix(0.45).filled(),
+                    )
+                }))?
+                .label(format!("{what} (n={})", n_class[c]))
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 16, y + 5)], colour.mix(0.45).filled())
+                });
+        }
+        let t = flag.threshold as f64;
+        chart
+            .draw_series(LineSeries::new(
+                [(t, 0.0), (t, ymax)],
+                BLACK.stroke_width(2),
+            ))?
+            .label(format!("flag threshold {t:.3}"))
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperMiddle)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()?;
+        root.present()?;
+        Ok(())
+    }
+}
