@@ -2,7 +2,6 @@
 //! input readers on arbitrary and mutated bytes never panic, and keep their contracts.
 
 #[path = "../examples/scan/input.rs"]
-#[allow(dead_code)]
 mod input;
 
 use std::io::{BufReader, Cursor};
