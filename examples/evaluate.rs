@@ -412,32 +412,6 @@ mod plot {
         Ok(())
     }
 
-    /// (recall, precision) after each distinct score, highest first, starting at recall 0.
-    fn pr_points(scores: &[f32], truth: &[bool]) -> Vec<(f64, f64)> {
-        let pos = truth.iter().filter(|&&t| t).count().max(1) as f64;
-        let mut idx: Vec<usize> = (0..scores.len()).collect();
-        idx.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
-        let mut pts = Vec::new();
-        let (mut tp, mut fp) = (0usize, 0usize);
-        let mut i = 0;
-        while i < idx.len() {
-            let s = scores[idx[i]];
-            while i < idx.len() && scores[idx[i]] == s {
-                if truth[idx[i]] {
-                    tp += 1;
-                } else {
-                    fp += 1;
-                }
-                i += 1;
-            }
-            if pts.is_empty() {
-                pts.push((0.0, tp as f64 / (tp + fp) as f64));
-            }
-            pts.push((tp as f64 / pos, tp as f64 / (tp + fp) as f64));
-        }
-        pts
-    }
-
     fn pr_curve(
         path: &Path,
         name: &str,
@@ -473,7 +447,7 @@ mod plot {
             .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.35)));
         chart
             .draw_series(LineSeries::new(
-                pr_points(scores, truth),
+                narrascope::classify::metrics::pr_curve(scores, truth),
                 BLUE.stroke_width(2),
             ))?
             .label("model")

@@ -84,6 +84,21 @@ fn sweep(scores: &[f32], truth: &[bool]) -> Vec<(f32, usize, usize)> {
     out
 }
 
+/// The precision-recall curve: `(recall, precision)` after each distinct score, highest score
+/// first, starting at recall 0 with the precision of the top score.
+pub fn pr_curve(scores: &[f32], truth: &[bool]) -> Vec<(f64, f64)> {
+    let pos = truth.iter().filter(|&&t| t).count().max(1) as f64;
+    let mut pts = Vec::new();
+    for (_, tp, fp) in sweep(scores, truth) {
+        let precision = tp as f64 / (tp + fp) as f64;
+        if pts.is_empty() {
+            pts.push((0.0, precision));
+        }
+        pts.push((tp as f64 / pos, precision));
+    }
+    pts
+}
+
 /// Average precision (area under the precision-recall curve, step-wise as scikit-learn's
 /// `average_precision_score`).
 pub fn average_precision(scores: &[f32], truth: &[bool]) -> f64 {
