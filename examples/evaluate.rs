@@ -19,6 +19,9 @@
 //! The last line of stdout is one JSON object with the same figures (for scripts); everything
 //! before it is for people.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -66,19 +69,7 @@ struct LabelEval {
 fn main() -> std::process::ExitCode {
     match run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            // the cause chain, skipping causes their parent already quotes (a corpus error
-            // reads `FILE:LINE: reason`)
-            let mut msg = e.to_string();
-            for cause in e.chain().skip(1) {
-                let c = cause.to_string();
-                if !msg.contains(&c) {
-                    msg = format!("{msg}: {c}");
-                }
-            }
-            eprintln!("evaluate: error: {msg}");
-            std::process::ExitCode::FAILURE
-        }
+        Err(e) => common::report_error("evaluate", &e),
     }
 }
 

@@ -15,6 +15,9 @@
 //! Control characters of the text are shown escaped (`\u{1b}`), so a hostile text cannot
 //! drive the terminal.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -68,18 +71,7 @@ fn main() -> std::process::ExitCode {
         {
             std::process::ExitCode::SUCCESS
         }
-        Err(e) => {
-            // the cause chain, skipping causes their parent already quotes
-            let mut msg = e.to_string();
-            for cause in e.chain().skip(1) {
-                let c = cause.to_string();
-                if !msg.contains(&c) {
-                    msg = format!("{msg}: {c}");
-                }
-            }
-            eprintln!("explain: error: {msg}");
-            std::process::ExitCode::FAILURE
-        }
+        Err(e) => common::report_error("explain", &e),
     }
 }
 

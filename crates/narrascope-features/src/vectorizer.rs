@@ -480,12 +480,7 @@ impl Vectorizer {
                     }
                     if !t.stopword {
                         if w.word_unigrams > 0.0 {
-                            emit(
-                                key(family::WORD1, stem),
-                                family::WORD1,
-                                Some(t.span),
-                                &|| format!("w:{stem}"),
-                            );
+                            emit_one(&mut emit, family::WORD1, "w", stem, t.span);
                         }
                         if w.char_ngrams > 0.0 {
                             self.char_ngrams(norm, t.span, cmin, cmax, s, &mut emit);
@@ -532,12 +527,7 @@ impl Vectorizer {
                 TokenKind::Hashtag => {
                     let norm = tokens.norm(t);
                     if w.hashtags > 0.0 {
-                        emit(
-                            key(family::HASHTAG, norm),
-                            family::HASHTAG,
-                            Some(t.span),
-                            &|| format!("h:{norm}"),
-                        );
+                        emit_one(&mut emit, family::HASHTAG, "h", norm, t.span);
                     }
                     while let Some(p) = parts.next_if(|p| p.parent <= ti) {
                         if p.parent != ti || p.token.kind != TokenKind::Word || p.token.stopword {
@@ -545,46 +535,26 @@ impl Vectorizer {
                         }
                         let stem = tokens.stem(&p.token);
                         if w.word_unigrams > 0.0 {
-                            emit(
-                                key(family::WORD1, stem),
-                                family::WORD1,
-                                Some(p.token.span),
-                                &|| format!("w:{stem}"),
-                            );
+                            emit_one(&mut emit, family::WORD1, "w", stem, p.token.span);
                         }
                     }
                 }
                 TokenKind::Mention => {
                     let norm = tokens.norm(t);
                     if w.mentions > 0.0 {
-                        emit(
-                            key(family::MENTION, norm),
-                            family::MENTION,
-                            Some(t.span),
-                            &|| format!("m:{norm}"),
-                        );
+                        emit_one(&mut emit, family::MENTION, "m", norm, t.span);
                     }
                 }
                 TokenKind::Url | TokenKind::Email => {
                     links += 1;
                     if let (true, Some(d)) = (w.domains > 0.0, tokens.domain(t)) {
-                        emit(
-                            key(family::DOMAIN, d),
-                            family::DOMAIN,
-                            Some(t.span),
-                            &|| format!("d:{d}"),
-                        );
+                        emit_one(&mut emit, family::DOMAIN, "d", d, t.span);
                     }
                 }
                 TokenKind::Emoji => {
                     let norm = tokens.norm(t);
                     if w.emoji > 0.0 {
-                        emit(
-                            key(family::EMOJI, norm),
-                            family::EMOJI,
-                            Some(t.span),
-                            &|| format!("e:{norm}"),
-                        );
+                        emit_one(&mut emit, family::EMOJI, "e", norm, t.span);
                     }
                 }
                 TokenKind::Punct => match tokens.norm(t) {
@@ -767,6 +737,19 @@ impl Vectorizer {
         }
         Ok(rankings)
     }
+}
+
+/// Emits a feature made of one string of family `fam`: its key, and the readable name
+/// `prefix:s` built only when asked for.
+#[inline]
+fn emit_one(
+    emit: &mut impl FnMut(u64, u8, Option<Span>, &dyn Fn() -> String),
+    fam: u8,
+    prefix: &str,
+    s: &str,
+    span: Span,
+) {
+    emit(key(fam, s), fam, Some(span), &|| format!("{prefix}:{s}"));
 }
 
 impl VectorizerValidParams {
