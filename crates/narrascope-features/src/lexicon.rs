@@ -7,8 +7,8 @@
 
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use narrascope_tokenize::{Language, Span, TokenKind, Tokenized, Tokenizer};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use narrascope_tokenize::{Language, Span, Token, TokenKind, Tokenized, Tokenizer};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FeatureError, Result};
@@ -187,11 +187,20 @@ impl LexiconSet {
 }
 
 /// A compiled lexicon matcher.
+///
+/// Cues are matched with an Aho-Corasick automaton over *token codes*: every stem that occurs
+/// in some cue gets a two-byte code (first byte `0x80..=0xFF`, second `0x01..=0x7F`, so a
+/// match can only start on a code boundary), every other word and every punctuation mark is
+/// the byte `0`, which no cue contains. The haystack is then two bytes a word instead of the
+/// word itself, and the automaton (a DFA over a few thousand states) stays small enough for
+/// the CPU cache.
 #[derive(Debug, Clone)]
 pub struct LexiconMatcher {
     ac: Option<AhoCorasick>,
     /// Pattern index → theme index.
     pattern_theme: Vec<u16>,
+    /// Stem → two-byte code.
+    codes: rustc_hash::FxHashMap<Box<str>, [u8; 2]>,
 }
 
 /// One cue match: the theme index and the span in the original text.
@@ -203,12 +212,24 @@ pub struct LexiconMatch {
     pub span: Span,
 }
 
+/// Scratch space for [`LexiconMatcher::find_in`], reusable across calls.
+#[derive(Debug, Default)]
+pub struct MatchScratch {
+    hay: Vec<u8>,
+    /// Per haystack byte of a word code's first byte: the word's span.
+    starts: Vec<(usize, Span)>,
+}
+
+/// Codes available: 128 first bytes times 127 second bytes.
+const MAX_CODES: usize = 128 * 127;
+
 impl LexiconMatcher {
     /// Compiles `set`: every cue is tokenized, normalised and stemmed by `tokenizer` (in its
     /// tagged language), so cues match text that went through the same steps, disguised or not.
     pub fn new(set: &LexiconSet, tokenizer: &Tokenizer) -> LexiconMatcher {
-        let mut patterns: Vec<String> = Vec::new();
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut pattern_theme = Vec::new();
+        let mut codes: rustc_hash::FxHashMap<Box<str>, [u8; 2]> = Default::default();
         let mut seen = rustc_hash::FxHashSet::default();
         for (ti, theme) in set.themes.iter().enumerate() {
             for (lang, phrase) in &theme.cues {
@@ -217,7 +238,15 @@ impl LexiconMatcher {
                 if stems.is_empty() {
                     continue;
                 }
-                let p = format!(" {} ", stems.join(" "));
+                let mut p = Vec::with_capacity(2 * stems.len());
+                for st in &stems {
+                    let n = codes.len();
+                    let code = *codes.entry(st.as_str().into()).or_insert_with(|| {
+                        assert!(n < MAX_CODES, "more than {MAX_CODES} distinct cue words");
+                        [0x80 | (n / 127) as u8, 1 + (n % 127) as u8]
+                    });
+                    p.extend_from_slice(&code);
+                }
                 if seen.insert((ti, p.clone())) {
                     patterns.push(p);
                     pattern_theme.push(ti as u16);
@@ -230,22 +259,27 @@ impl LexiconMatcher {
             Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
                     .build(&patterns)
                     .expect("lexicon automaton builds (patterns are short)"),
             )
         };
-        LexiconMatcher { ac, pattern_theme }
+        LexiconMatcher {
+            ac,
+            pattern_theme,
+            codes,
+        }
     }
 
-    /// Finds all cue matches (overlapping) in tokenized text. `hay` and `starts` are scratch.
+    /// Finds all cue matches (overlapping) in tokenized text and calls `f` for each. Words of
+    /// hashtags count as words; punctuation breaks a cue.
     pub fn find(
         &self,
         tokens: &Tokenized,
-        hay: &mut String,
-        starts: &mut Vec<(usize, Span)>,
+        scratch: &mut MatchScratch,
         f: impl FnMut(LexiconMatch),
     ) {
-        self.find_in(tokens, 0..tokens.tokens().len(), hay, starts, f)
+        self.find_in(tokens, 0..tokens.tokens().len(), scratch, f)
     }
 
     /// Like [`Self::find`], restricted to the tokens in `range` (one sentence, say).
@@ -253,14 +287,26 @@ impl LexiconMatcher {
         &self,
         tokens: &Tokenized,
         range: std::ops::Range<usize>,
-        hay: &mut String,
-        starts: &mut Vec<(usize, Span)>,
+        scratch: &mut MatchScratch,
         mut f: impl FnMut(LexiconMatch),
     ) {
         let Some(ac) = &self.ac else { return };
+        let (hay, starts) = (&mut scratch.hay, &mut scratch.starts);
         hay.clear();
         starts.clear();
-        hay.push(' ');
+        let mut any = false;
+        let mut push_word =
+            |hay: &mut Vec<u8>, starts: &mut Vec<(usize, Span)>, t: &Token| match self
+                .codes
+                .get(tokens.stem(t))
+            {
+                Some(c) => {
+                    starts.push((hay.len(), t.span));
+                    hay.extend_from_slice(c);
+                    any = true;
+                }
+                None => hay.push(0),
+            };
         let mut parts = tokens
             .parts()
             .iter()
@@ -274,31 +320,26 @@ impl LexiconMatcher {
             .take(range.len())
         {
             match t.kind {
-                TokenKind::Word => {
-                    starts.push((hay.len(), t.span));
-                    hay.push_str(tokens.stem(t));
-                    hay.push(' ');
-                }
+                TokenKind::Word => push_word(hay, starts, t),
                 TokenKind::Hashtag => {
                     while let Some(p) = parts.next_if(|p| p.parent <= i) {
-                        if p.parent != i {
-                            continue;
+                        if p.parent == i {
+                            push_word(hay, starts, &p.token);
                         }
-                        starts.push((hay.len(), p.token.span));
-                        hay.push_str(tokens.stem(&p.token));
-                        hay.push(' ');
                     }
                 }
-                TokenKind::Punct => hay.push_str("| "),
+                TokenKind::Punct => hay.push(0),
                 _ => {}
             }
         }
-        for m in ac.find_overlapping_iter(hay.as_str()) {
-            // the pattern's first word starts one byte after m.start(); its last word ends one
-            // byte before m.end()
-            let first = starts.partition_point(|&(o, _)| o < m.start() + 1);
-            let last = starts.partition_point(|&(o, _)| o < m.end() - 1);
-            if first >= starts.len() || last == 0 {
+        if !any {
+            return;
+        }
+        for m in ac.find_overlapping_iter(hay.as_slice()) {
+            // every matched code is a known word: its first byte is in `starts`
+            let first = starts.partition_point(|&(o, _)| o < m.start());
+            let last = starts.partition_point(|&(o, _)| o < m.end());
+            if first >= last {
                 continue;
             }
             let span = Span::new(starts[first].1.start, starts[last - 1].1.end);
@@ -351,7 +392,7 @@ mod tests {
         ] {
             let toks = tok.tokenize(text);
             let mut hits = Vec::new();
-            m.find(&toks, &mut String::new(), &mut Vec::new(), |x| hits.push(x));
+            m.find(&toks, &mut MatchScratch::default(), |x| hits.push(x));
             assert!(hits.iter().any(|h| h.theme == emigrate), "{text}: {hits:?}");
             let h = hits.iter().find(|h| h.theme == emigrate).unwrap();
             let s = h.span.slice(text).to_lowercase();

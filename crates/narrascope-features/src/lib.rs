@@ -39,7 +39,7 @@ mod sparse;
 mod vectorizer;
 
 pub use error::{FeatureError, Result};
-pub use lexicon::{LexiconMatcher, LexiconSet, Narrative, Theme};
+pub use lexicon::{LexiconMatch, LexiconMatcher, LexiconSet, MatchScratch, Narrative, Theme};
 pub use linfa::ParamGuard;
 pub use params::{FamilyWeights, VectorizerParams, VectorizerValidParams};
 pub use sparse::SparseVector;

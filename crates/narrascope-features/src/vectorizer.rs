@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{FeatureError, Result};
 use crate::hash::{key, KeyHasher};
-use crate::lexicon::{LexiconMatcher, Narrative};
+use crate::lexicon::{LexiconMatcher, MatchScratch, Narrative};
 use crate::params::{VectorizerParams, VectorizerValidParams};
 use crate::sparse::SparseVector;
 
@@ -167,16 +167,85 @@ pub struct Vectorizer {
     family_weight: [f32; 9],
     n_docs: u32,
     n_fixed: u32,
+    /// Process-unique identity, so per-thread caches never serve one vectorizer's ids to
+    /// another.
+    uid: u64,
+}
+
+static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Per-thread cache of the character n-gram feature ids of recent words (words follow Zipf's
+/// law, so most words of a text were seen before: one lookup replaces a dozen hashes and
+/// vocabulary probes).
+#[derive(Default)]
+struct WordCache {
+    owner: u64,
+    map: FxHashMap<Box<str>, (u32, u32)>,
+    ids: Vec<u32>,
+}
+
+impl WordCache {
+    /// Entries kept before the cache is emptied (bounds memory on endless streams).
+    const MAX_WORDS: usize = 50_000;
+}
+
+/// Dense term counts: cheaper than sorting a list of occurrences (ids repeat, and a
+/// vocabulary of a few thousand counts fits in the CPU cache).
+#[derive(Default)]
+struct Counts {
+    tf: Vec<f32>,
+    /// One bit per id with a non-zero count, so the ids come out sorted without a sort.
+    bits: Vec<u64>,
+    /// Range of `bits` words touched.
+    lo: usize,
+    hi: usize,
+}
+
+impl Counts {
+    fn reset(&mut self, n: usize) {
+        if self.tf.len() != n {
+            self.tf.clear();
+            self.tf.resize(n, 0.0);
+            self.bits.clear();
+            self.bits.resize(n.div_ceil(64), 0);
+        }
+        self.lo = usize::MAX;
+        self.hi = 0;
+    }
+
+    #[inline]
+    fn add(&mut self, id: u32) {
+        let id = id as usize;
+        self.tf[id] += 1.0;
+        let w = id / 64;
+        self.bits[w] |= 1 << (id % 64);
+        self.lo = self.lo.min(w);
+        self.hi = self.hi.max(w + 1);
+    }
+
+    /// Calls `f(id, count)` for every counted id in increasing order and zeroes the counts.
+    #[inline]
+    fn drain(&mut self, mut f: impl FnMut(u32, f32)) {
+        for w in self.lo..self.hi {
+            let mut b = std::mem::take(&mut self.bits[w]);
+            while b != 0 {
+                let id = w * 64 + b.trailing_zeros() as usize;
+                b &= b - 1;
+                f(id as u32, std::mem::take(&mut self.tf[id]));
+            }
+        }
+    }
 }
 
 #[derive(Default)]
 struct Scratch {
     tokens: Tokenized,
-    counts: Vec<(u32, f32)>,
-    hay: String,
-    starts: Vec<(usize, Span)>,
+    /// Term counts by feature id (all zero between calls) and the ids touched.
+    counts: Counts,
+    lex: MatchScratch,
     padded: String,
     offs: Vec<usize>,
+    words: WordCache,
 }
 
 thread_local! {
@@ -297,6 +366,7 @@ impl Vectorizer {
             family_weight,
             n_docs,
             n_fixed,
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -382,34 +452,32 @@ impl Vectorizer {
         mut occ: Option<&mut Vec<Occurrence>>,
     ) {
         out.clear();
-        let mut counts = std::mem::take(&mut s.counts);
-        counts.clear();
         if let Some(o) = occ.as_deref_mut() {
             o.clear();
         }
-        let shape = self.extract(tokens, range, s, |k, _fam, span, _name| {
-            if let Some(&id) = self.index.get(&k) {
-                counts.push((id, 1.0));
-                if let (Some(o), Some(span)) = (occ.as_deref_mut(), span) {
-                    o.push(Occurrence { feature: id, span });
-                }
-            }
-        });
-        counts.sort_unstable_by_key(|c| c.0);
-        // merge duplicates, tf-idf, weights
+        let mut counts = std::mem::take(&mut s.counts);
+        counts.reset(self.len());
+        let mut words = std::mem::take(&mut s.words);
+        if words.owner != self.uid {
+            words.map.clear();
+            words.ids.clear();
+            words.owner = self.uid;
+        }
+        let mut sink = TransformSink {
+            v: self,
+            counts: &mut counts,
+            occ,
+            words: &mut words,
+        };
+        let shape = self.extract(tokens, range, s, &mut sink);
+        s.words = words;
+        // tf-idf, weights
         let sub = self.params.sublinear_tf;
         // Character n-grams and the word-level families are L2-normalised separately (as
         // scikit-learn's stacked word and char_wb TF-IDF matrices are), then scaled by their
         // family weights: otherwise the many character n-grams of each word drown the words.
         let mut norm2 = [0.0f32; 2];
-        let mut i = 0;
-        while i < counts.len() {
-            let id = counts[i].0;
-            let mut tf = 0.0;
-            while i < counts.len() && counts[i].0 == id {
-                tf += counts[i].1;
-                i += 1;
-            }
+        counts.drain(|id, tf| {
             let tf = if sub { 1.0 + tf.ln() } else { tf };
             let v = tf * self.idf[id as usize];
             if v != 0.0 {
@@ -417,7 +485,7 @@ impl Vectorizer {
                 out.values.push(v);
                 norm2[(self.family[id as usize] == family::CHAR) as usize] += v * v;
             }
-        }
+        });
         let inv = norm2.map(|n| if n > 0.0 { 1.0 / n.sqrt() } else { 0.0 });
         for (id, v) in out.indices.iter().zip(out.values.iter_mut()) {
             let f = self.family[*id as usize];
@@ -440,19 +508,18 @@ impl Vectorizer {
         s.counts = counts;
     }
 
-    /// Calls `emit(key, family, span, name)` for every feature occurrence in `range` of
-    /// `tokens`; returns the shape feature values. `name` builds the readable name on demand.
+    /// Sends every feature occurrence in `range` of `tokens` to `sink`; returns the shape
+    /// feature values.
     fn extract(
         &self,
         tokens: &Tokenized,
         range: Range<usize>,
         s: &mut Scratch,
-        mut emit: impl FnMut(u64, u8, Option<Span>, &dyn Fn() -> String),
+        sink: &mut impl Sink,
     ) -> [f32; 11] {
         let w = &self.params.weights;
         let toks = &tokens.tokens()[range.clone()];
         let order = self.params.word_ngram_order;
-        let (cmin, cmax) = self.params.char_ngram_range;
         // sliding window of the last words for n-grams: (form, span start)
         let mut win: [(&str, usize); 2] = [("", 0); 2];
         let mut win_len = 0usize;
@@ -480,10 +547,10 @@ impl Vectorizer {
                     }
                     if !t.stopword {
                         if w.word_unigrams > 0.0 {
-                            emit_one(&mut emit, family::WORD1, "w", stem, t.span);
+                            emit_one(sink, family::WORD1, "w", stem, t.span);
                         }
                         if w.char_ngrams > 0.0 {
-                            self.char_ngrams(norm, t.span, cmin, cmax, s, &mut emit);
+                            sink.word_chars(self, norm, t.span, s);
                         }
                     }
                     if w.word_ngrams > 0.0 && order >= 2 {
@@ -494,7 +561,7 @@ impl Vectorizer {
                                 .sep()
                                 .bytes(stem.as_bytes())
                                 .finish();
-                            emit(
+                            sink.emit(
                                 k,
                                 family::WORDN,
                                 Some(Span::new(a_start, t.span.end)),
@@ -511,7 +578,7 @@ impl Vectorizer {
                                 .sep()
                                 .bytes(stem.as_bytes())
                                 .finish();
-                            emit(
+                            sink.emit(
                                 k,
                                 family::WORDN,
                                 Some(Span::new(a_start, t.span.end)),
@@ -527,7 +594,7 @@ impl Vectorizer {
                 TokenKind::Hashtag => {
                     let norm = tokens.norm(t);
                     if w.hashtags > 0.0 {
-                        emit_one(&mut emit, family::HASHTAG, "h", norm, t.span);
+                        emit_one(sink, family::HASHTAG, "h", norm, t.span);
                     }
                     while let Some(p) = parts.next_if(|p| p.parent <= ti) {
                         if p.parent != ti || p.token.kind != TokenKind::Word || p.token.stopword {
@@ -535,26 +602,26 @@ impl Vectorizer {
                         }
                         let stem = tokens.stem(&p.token);
                         if w.word_unigrams > 0.0 {
-                            emit_one(&mut emit, family::WORD1, "w", stem, p.token.span);
+                            emit_one(sink, family::WORD1, "w", stem, p.token.span);
                         }
                     }
                 }
                 TokenKind::Mention => {
                     let norm = tokens.norm(t);
                     if w.mentions > 0.0 {
-                        emit_one(&mut emit, family::MENTION, "m", norm, t.span);
+                        emit_one(sink, family::MENTION, "m", norm, t.span);
                     }
                 }
                 TokenKind::Url | TokenKind::Email => {
                     links += 1;
                     if let (true, Some(d)) = (w.domains > 0.0, tokens.domain(t)) {
-                        emit_one(&mut emit, family::DOMAIN, "d", d, t.span);
+                        emit_one(sink, family::DOMAIN, "d", d, t.span);
                     }
                 }
                 TokenKind::Emoji => {
                     let norm = tokens.norm(t);
                     if w.emoji > 0.0 {
-                        emit_one(&mut emit, family::EMOJI, "e", norm, t.span);
+                        emit_one(sink, family::EMOJI, "e", norm, t.span);
                     }
                 }
                 TokenKind::Punct => match tokens.norm(t) {
@@ -569,10 +636,9 @@ impl Vectorizer {
         if w.lexicons > 0.0 {
             let themes = &self.params.lexicons.themes;
             let lex_keys: &[u64] = &self.keys[SHAPE_NAMES.len()..self.n_fixed as usize];
-            let (hay, starts) = (&mut s.hay, &mut s.starts);
-            self.matcher.find_in(tokens, range, hay, starts, |m| {
+            self.matcher.find_in(tokens, range, &mut s.lex, |m| {
                 let id = &themes[m.theme].id;
-                emit(lex_keys[m.theme], family::LEXICON, Some(m.span), &|| {
+                sink.emit(lex_keys[m.theme], family::LEXICON, Some(m.span), &|| {
                     format!("lex:{id}")
                 });
             });
@@ -596,22 +662,22 @@ impl Vectorizer {
         shape
     }
 
+    /// Calls `f(key, gram)` for every character n-gram of the word `norm` (padded with a
+    /// space on each side, as scikit-learn's `char_wb`). The FNV key of an n-gram extends the
+    /// key of its prefix, so each start position is hashed once for all lengths.
     #[inline]
     fn char_ngrams(
         &self,
         norm: &str,
-        span: Span,
-        cmin: usize,
-        cmax: usize,
-        s: &mut Scratch,
-        emit: &mut impl FnMut(u64, u8, Option<Span>, &dyn Fn() -> String),
+        padded: &mut String,
+        offs: &mut Vec<usize>,
+        mut f: impl FnMut(u64, &str),
     ) {
-        let padded = &mut s.padded;
+        let (cmin, cmax) = self.params.char_ngram_range;
         padded.clear();
         padded.push(' ');
         padded.push_str(norm);
         padded.push(' ');
-        let offs = &mut s.offs;
         offs.clear();
         if padded.is_ascii() {
             offs.extend(0..=padded.len());
@@ -620,11 +686,16 @@ impl Vectorizer {
             offs.push(padded.len());
         }
         let nchars = offs.len() - 1;
-        for n in cmin..=cmax.min(nchars) {
-            for i in 0..=nchars - n {
-                let g = &padded[offs[i]..offs[i + n]];
-                let k = KeyHasher::new(family::CHAR).bytes(g.as_bytes()).finish();
-                emit(k, family::CHAR, Some(span), &|| format!("c:{g}"));
+        if nchars < cmin {
+            return;
+        }
+        let bytes = padded.as_bytes();
+        for i in 0..=nchars - cmin {
+            let mut h = KeyHasher::new(family::CHAR).bytes(&bytes[offs[i]..offs[i + cmin]]);
+            f(h.finish(), &padded[offs[i]..offs[i + cmin]]);
+            for n in cmin + 1..=cmax.min(nchars - i) {
+                h = h.bytes(&bytes[offs[i + n - 1]..offs[i + n]]);
+                f(h.finish(), &padded[offs[i]..offs[i + n]]);
             }
         }
     }
@@ -742,14 +813,88 @@ impl Vectorizer {
 /// Emits a feature made of one string of family `fam`: its key, and the readable name
 /// `prefix:s` built only when asked for.
 #[inline]
-fn emit_one(
-    emit: &mut impl FnMut(u64, u8, Option<Span>, &dyn Fn() -> String),
-    fam: u8,
-    prefix: &str,
-    s: &str,
-    span: Span,
-) {
-    emit(key(fam, s), fam, Some(span), &|| format!("{prefix}:{s}"));
+fn emit_one(sink: &mut impl Sink, fam: u8, prefix: &str, s: &str, span: Span) {
+    sink.emit(key(fam, s), fam, Some(span), &|| format!("{prefix}:{s}"));
+}
+
+/// Receives the feature occurrences found by [`Vectorizer::extract`].
+trait Sink {
+    /// One occurrence of the feature with key `k` in family `fam`; `name` builds the readable
+    /// name on demand.
+    fn emit(&mut self, k: u64, fam: u8, span: Option<Span>, name: &dyn Fn() -> String);
+
+    /// The character n-grams of one word (all spanning the word).
+    fn word_chars(&mut self, v: &Vectorizer, norm: &str, span: Span, s: &mut Scratch)
+    where
+        Self: Sized,
+    {
+        v.char_ngrams(norm, &mut s.padded, &mut s.offs, |k, g| {
+            self.emit(k, family::CHAR, Some(span), &|| format!("c:{g}"))
+        });
+    }
+}
+
+/// A sink that calls a closure (used by the fit).
+struct FnSink<F>(F);
+
+impl<F: FnMut(u64, u8, Option<Span>, &dyn Fn() -> String)> Sink for FnSink<F> {
+    fn emit(&mut self, k: u64, fam: u8, span: Option<Span>, name: &dyn Fn() -> String) {
+        (self.0)(k, fam, span, name)
+    }
+}
+
+/// The transform's sink: looks keys up in the vocabulary and counts them; caches the
+/// character n-gram ids of each word.
+struct TransformSink<'a> {
+    v: &'a Vectorizer,
+    counts: &'a mut Counts,
+    occ: Option<&'a mut Vec<Occurrence>>,
+    words: &'a mut WordCache,
+}
+
+impl TransformSink<'_> {
+    #[inline]
+    fn push(&mut self, id: u32, span: Option<Span>) {
+        self.counts.add(id);
+        if let (Some(o), Some(span)) = (self.occ.as_deref_mut(), span) {
+            o.push(Occurrence { feature: id, span });
+        }
+    }
+}
+
+impl Sink for TransformSink<'_> {
+    #[inline]
+    fn emit(&mut self, k: u64, _fam: u8, span: Option<Span>, _name: &dyn Fn() -> String) {
+        if let Some(&id) = self.v.index.get(&k) {
+            self.push(id, span);
+        }
+    }
+
+    fn word_chars(&mut self, v: &Vectorizer, norm: &str, span: Span, s: &mut Scratch) {
+        let (a, b) = match self.words.map.get(norm) {
+            Some(&r) => r,
+            None => {
+                if self.words.map.len() >= WordCache::MAX_WORDS {
+                    self.words.map.clear();
+                    self.words.ids.clear();
+                }
+                let a = self.words.ids.len() as u32;
+                let (index, ids) = (&v.index, &mut self.words.ids);
+                v.char_ngrams(norm, &mut s.padded, &mut s.offs, |k, _| {
+                    if let Some(&id) = index.get(&k) {
+                        ids.push(id);
+                    }
+                });
+                let r = (a, self.words.ids.len() as u32);
+                self.words.map.insert(norm.into(), r);
+                r
+            }
+        };
+        for i in a..b {
+            let id = self.words.ids[i as usize];
+            self.push(id, Some(span));
+        }
+    }
 }
 
 impl VectorizerValidParams {
@@ -789,7 +934,7 @@ impl VectorizerValidParams {
             base.tokenizer.tokenize_words_into(doc.as_ref(), &mut toks);
             seen.clear();
             let n = toks.tokens().len();
-            base.extract(&toks, 0..n, &mut s, |k, fam, _span, name| {
+            let mut sink = FnSink(|k, fam, _span, name: &dyn Fn() -> String| {
                 if seen.insert(k) {
                     let e = df.entry(k).or_insert((0, fam));
                     e.0 += 1;
@@ -798,6 +943,7 @@ impl VectorizerValidParams {
                     }
                 }
             });
+            base.extract(&toks, 0..n, &mut s, &mut sink);
         }
         let fixed: FxHashSet<u64> = keys.iter().copied().collect();
         let mut learned: Vec<(u32, u64, u8)> = df
@@ -831,5 +977,27 @@ impl VectorizerParams {
     /// Parameter errors from [`ParamGuard::check_ref`], then fitting errors.
     pub fn fit<S: AsRef<str>>(&self, docs: &[S]) -> Result<Vectorizer> {
         self.check_ref()?.fit(docs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The incremental n-gram keys equal the keys of the n-gram strings (saved models depend
+    /// on it).
+    #[test]
+    fn incremental_char_keys_equal_string_keys() {
+        let v = Vectorizer::params().min_df(1).fit(&["join us"]).unwrap();
+        for word in ["join", "hijrah", "dawla", "é", "ab", "états-unis", "ج"] {
+            let (mut padded, mut offs, mut seen) = (String::new(), Vec::new(), Vec::new());
+            v.char_ngrams(word, &mut padded, &mut offs, |k, g| {
+                assert_eq!(k, key(family::CHAR, g), "{word}: {g:?}");
+                seen.push(g.to_string());
+            });
+            let n = word.chars().count() + 2;
+            let expected: usize = (3..=5).filter(|&m| m <= n).map(|m| n - m + 1).sum();
+            assert_eq!(seen.len(), expected, "{word}: {seen:?}");
+        }
     }
 }

@@ -186,3 +186,26 @@ fn occurrences_point_at_the_original_text() {
         .unwrap();
     assert_eq!(lex.span.slice(text), "m4ke h1jr4h");
 }
+
+/// The per-thread word cache never changes results: vectors computed on a fresh thread (cold
+/// cache) equal those computed after other texts, and with another vectorizer (other ids for
+/// the same n-grams) used in between.
+#[test]
+fn word_cache_is_invisible() {
+    let v1 = Vectorizer::params().min_df(1).fit(DOCS).unwrap();
+    let v2 = Vectorizer::params().min_df(1).fit(&DOCS[3..]).unwrap();
+    let cold: Vec<SparseVector> = DOCS
+        .iter()
+        .map(|d| {
+            let (v, d) = (v1.clone(), d.to_string());
+            std::thread::spawn(move || v.transform(&d)).join().unwrap()
+        })
+        .collect();
+    for (d, c) in DOCS.iter().zip(&cold) {
+        assert_eq!(&v1.transform(d), c, "warm: {d}");
+    }
+    for (d, c) in DOCS.iter().zip(&cold) {
+        let _ = v2.transform(d);
+        assert_eq!(&v1.transform(d), c, "after another vectorizer: {d}");
+    }
+}

@@ -49,6 +49,7 @@ pub mod normalize;
 mod segment;
 mod token;
 mod tokenizer;
+mod wordcache;
 
 pub use error::{Result, TokenizeError};
 pub use lang::{Language, LanguageChoice};

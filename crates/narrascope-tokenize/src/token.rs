@@ -136,6 +136,12 @@ pub struct Tokenized {
     // scratch space kept between calls
     pub(crate) clean: String,
     pub(crate) shifts: Vec<(u32, u32)>,
+    /// Per token: its entry in the per-thread word cache, `u32::MAX` when not cached.
+    pub(crate) word_ids: Vec<u32>,
+    pub(crate) raws: Vec<crate::tokenizer::Raw>,
+    pub(crate) pieces: Vec<crate::tokenizer::Piece>,
+    pub(crate) word: String,
+    pub(crate) scratch: String,
 }
 
 impl Tokenized {
@@ -202,5 +208,6 @@ impl Tokenized {
         self.language = None;
         self.clean.clear();
         self.shifts.clear();
+        self.word_ids.clear();
     }
 }

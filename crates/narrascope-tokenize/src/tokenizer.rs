@@ -12,6 +12,7 @@ use crate::normalize::{
     DocContext, InvisibleChars, Leetspeak, NormalizerStep, SeparatedLetters, TokenNormalizer,
 };
 use crate::token::{flags, Part, Sentence, Span, Token, TokenKind, Tokenized};
+use crate::wordcache::{self, WordCache, WordEntry};
 
 /// The serialisable configuration of a [`Tokenizer`]. Every normalisation step is on by default.
 ///
@@ -182,7 +183,11 @@ struct Inner {
     langs: Vec<(Language, Stemmer)>,
     /// Normalised stopword → bit mask of the indices in `langs` whose list has it.
     stop: rustc_hash::FxHashMap<Box<str>, u16>,
+    /// Process-unique id (owner of the per-thread word cache).
+    uid: u64,
 }
+
+static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Turns text into tokens and sentences with byte spans into the original text.
 ///
@@ -251,10 +256,10 @@ pub(crate) struct Raw {
 }
 
 /// A UAX #29 piece of a chunk: start, end, kind.
-type Piece = (usize, usize, PieceKind);
+pub(crate) type Piece = (usize, usize, PieceKind);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PieceKind {
+pub(crate) enum PieceKind {
     Alnum,
     LeetSym,
     Emoji,
@@ -411,6 +416,7 @@ impl Tokenizer {
             ascii_steps,
             langs: Vec::new(),
             stop: Default::default(),
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         let mut langs = Vec::new();
         let mut stop: rustc_hash::FxHashMap<Box<str>, u16> = Default::default();
@@ -506,17 +512,20 @@ impl Tokenizer {
         out.clear();
         let inner = &*self.inner;
         let cfg = &inner.config;
+        let mut cache = wordcache::take();
+        cache.prepare(inner.uid);
         let mut clean = std::mem::take(&mut out.clean);
         let mut shifts = std::mem::take(&mut out.shifts);
         let cleaned = cfg.invisible && InvisibleChars.remove(text, &mut clean, &mut shifts);
         let src: &str = if cleaned { &clean } else { text };
 
         // 1. raw tokens
-        let mut raws: Vec<Raw> = Vec::with_capacity(src.len() / 5 + 1);
-        let mut pieces: Vec<Piece> = Vec::new();
-        for (start, chunk) in chunks(src) {
-            self.chunk_tokens(src, start, chunk, &mut raws, &mut pieces);
-        }
+        let mut raws = std::mem::take(&mut out.raws);
+        let mut pieces = std::mem::take(&mut out.pieces);
+        raws.clear();
+        chunks(src, |start, chunk| {
+            self.chunk_tokens(src, start, chunk, &mut raws, &mut pieces)
+        });
         // 2. separated letters across white space / dashes
         if cfg.separated_letters {
             merge_separated(src, &mut raws);
@@ -541,8 +550,8 @@ impl Tokenizer {
         };
 
         // 4. normalise
-        let mut word = String::new();
-        let mut scratch = String::new();
+        let mut word = std::mem::take(&mut out.word);
+        let mut scratch = std::mem::take(&mut out.scratch);
         let buf = &mut out.buf;
         buf.reserve(src.len() + 16);
         for r in &raws {
@@ -555,7 +564,31 @@ impl Tokenizer {
             } else {
                 word.push_str(s);
             }
+            let mut cached = u32::MAX;
             match r.kind {
+                TokenKind::Word if !r.joined && s.is_ascii() => {
+                    let latin = ctx.mostly_latin;
+                    let id = match cache.get(latin, s) {
+                        Some(id) => id,
+                        None => {
+                            let flags = inner.apply_steps(&mut word, &mut scratch, &ctx);
+                            let stop = inner.stop.get(word.as_str()).copied().unwrap_or(0);
+                            let entry = WordEntry {
+                                norm: word.as_str().into(),
+                                flags,
+                                stop,
+                                stem_lang: u8::MAX,
+                                stem: None,
+                            };
+                            cache.insert(latin, s, entry)
+                        }
+                    };
+                    let e = &cache.entries[id as usize];
+                    word.clear();
+                    word.push_str(&e.norm);
+                    fl |= e.flags;
+                    cached = id;
+                }
                 TokenKind::Word => fl |= inner.apply_steps(&mut word, &mut scratch, &ctx),
                 TokenKind::Hashtag => {
                     // '#' + the tag body normalised as a word
@@ -594,6 +627,7 @@ impl Tokenizer {
                 let d = domain_of(&buf[n0 as usize..n1 as usize], r.kind);
                 aux = (n0 + d.0 as u32, n0 + d.1 as u32);
             }
+            out.word_ids.push(cached);
             out.tokens.push(Token {
                 kind: r.kind,
                 span: Span::new(ostart, oend),
@@ -649,40 +683,72 @@ impl Tokenizer {
             (Some(l), _) | (None, LanguageChoice::Fixed(l)) => {
                 inner.langs.iter().position(|(x, _)| *x == l).unwrap_or(0)
             }
-            (None, LanguageChoice::Auto) => inner.guess_language(&out.tokens, buf),
+            (None, LanguageChoice::Auto) => {
+                inner.guess_language(&out.tokens, &out.word_ids, &cache, buf)
+            }
         };
         let (language, stemmer) = &inner.langs[lang_idx];
         let lang_bit = 1u16 << lang_idx;
         out.language = Some(*language);
         let do_stop = cfg.stopwords;
         let do_stem = cfg.stemming;
+        let ids = out
+            .word_ids
+            .iter()
+            .copied()
+            .chain(std::iter::repeat(u32::MAX));
         let all = out
             .tokens
             .iter_mut()
             .chain(out.parts.iter_mut().map(|p| &mut p.token));
-        for t in all {
+        for (t, id) in all.zip(ids) {
             if t.kind != TokenKind::Word {
                 continue;
             }
             let n = &buf[t.norm.0 as usize..t.norm.1 as usize];
-            if do_stop && inner.stop.get(n).is_some_and(|m| m & lang_bit != 0) {
+            let entry = cache.entries.get_mut(id as usize);
+            let stop = match &entry {
+                Some(e) => e.stop,
+                None => inner.stop.get(n).copied().unwrap_or(0),
+            };
+            if do_stop && stop & lang_bit != 0 {
                 t.stopword = true;
                 continue;
             }
-            if do_stem {
-                word.clear();
-                crate::lang::cached_stem(*language, stemmer, n, |stemmed| {
-                    if stemmed != n && !stemmed.is_empty() {
-                        word.push_str(stemmed);
+            if !do_stem {
+                continue;
+            }
+            word.clear();
+            match entry {
+                Some(e) if e.stem_lang == lang_idx as u8 => {
+                    if let Some(st) = &e.stem {
+                        word.push_str(st);
                     }
-                });
-                if !word.is_empty() {
-                    let s0 = buf.len() as u32;
-                    buf.push_str(&word);
-                    t.stem = (s0, buf.len() as u32);
+                }
+                e => {
+                    crate::lang::cached_stem(*language, stemmer, n, |stemmed| {
+                        if stemmed != n && !stemmed.is_empty() {
+                            word.push_str(stemmed);
+                        }
+                    });
+                    if let Some(e) = e {
+                        e.stem_lang = lang_idx as u8;
+                        e.stem = (!word.is_empty()).then(|| word.as_str().into());
+                    }
                 }
             }
+            if !word.is_empty() {
+                let s0 = buf.len() as u32;
+                buf.push_str(&word);
+                t.stem = (s0, buf.len() as u32);
+            }
         }
+        wordcache::put_back(cache);
+
+        out.raws = raws;
+        out.pieces = pieces;
+        out.word = word;
+        out.scratch = scratch;
 
         // 7. sentences
         if !with_sentences {
@@ -929,10 +995,19 @@ impl Inner {
         fl
     }
 
-    fn guess_language(&self, tokens: &[Token], buf: &str) -> usize {
+    fn guess_language(
+        &self,
+        tokens: &[Token],
+        word_ids: &[u32],
+        cache: &WordCache,
+        buf: &str,
+    ) -> usize {
         let mut script = [0usize; 4]; // latin, arabic, cyrillic, greek
-        let mut votes = vec![0usize; self.langs.len()];
-        for t in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
+        let mut votes = [0usize; 16];
+        for (t, &id) in tokens.iter().zip(word_ids) {
+            if t.kind != TokenKind::Word {
+                continue;
+            }
             let n = &buf[t.norm.0 as usize..t.norm.1 as usize];
             let Some(c) = n.chars().next() else { continue };
             let sc = match c {
@@ -943,7 +1018,11 @@ impl Inner {
             };
             script[sc] += 1;
             if sc == 0 {
-                if let Some(&mask) = self.stop.get(n) {
+                let mask = match cache.entries.get(id as usize) {
+                    Some(e) => e.stop,
+                    None => self.stop.get(n).copied().unwrap_or(0),
+                };
+                if mask != 0 {
                     for (i, v) in votes.iter_mut().enumerate() {
                         *v += ((mask >> i) & 1) as usize;
                     }
@@ -959,7 +1038,7 @@ impl Inner {
             _ => {}
         }
         let english = by_script(Language::English).unwrap_or(0);
-        let best = (0..votes.len()).max_by_key(|&i| (votes[i], i == english));
+        let best = (0..self.langs.len()).max_by_key(|&i| (votes[i], i == english));
         match best {
             Some(i) if votes[i] > 0 => i,
             _ => english,
@@ -987,37 +1066,36 @@ fn domain_of(s: &str, kind: TokenKind) -> (usize, usize) {
 }
 
 /// Non-white-space chunks of `s` with their offsets.
-fn chunks(s: &str) -> Box<dyn Iterator<Item = (usize, &str)> + '_> {
+fn chunks<'a>(s: &'a str, mut f: impl FnMut(usize, &'a str)) {
     if s.is_ascii() {
         let b = s.as_bytes();
         let mut i = 0;
-        return Box::new(std::iter::from_fn(move || {
+        loop {
             while i < b.len() && b[i].is_ascii_whitespace() {
                 i += 1;
             }
             if i >= b.len() {
-                return None;
+                return;
             }
             let start = i;
             while i < b.len() && !b[i].is_ascii_whitespace() {
                 i += 1;
             }
-            Some((start, &s[start..i]))
-        }));
+            f(start, &s[start..i]);
+        }
     }
-    Box::new(
-        s.split(char::is_whitespace)
-            .scan(0usize, move |pos, piece| {
-                let start = *pos;
-                *pos += piece.len();
-                // the separator that followed (one white-space char) is skipped
-                if let Some(c) = s[*pos..].chars().next() {
-                    *pos += c.len_utf8();
-                }
-                Some((start, piece))
-            })
-            .filter(|(_, p)| !p.is_empty()),
-    )
+    let mut pos = 0usize;
+    for piece in s.split(char::is_whitespace) {
+        let start = pos;
+        pos += piece.len();
+        // the separator that followed (one white-space char) is skipped
+        if let Some(c) = s[pos..].chars().next() {
+            pos += c.len_utf8();
+        }
+        if !piece.is_empty() {
+            f(start, piece);
+        }
+    }
 }
 
 /// Word parts of a hashtag body: split at `_`, at letter/digit changes and at camelCase.

@@ -97,6 +97,75 @@ fn tricky() -> impl Strategy<Value = String> {
     prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
 }
 
+/// Everything a caller can see of one tokenization, as comparable values.
+fn observed(tok: &Tokenizer, s: &str) -> Vec<String> {
+    let out = tok.tokenize(s);
+    let mut v: Vec<String> = out
+        .tokens()
+        .iter()
+        .map(|t| format!("{t:?} {} {}", out.norm(t), out.stem(t)))
+        .collect();
+    v.extend(
+        out.parts()
+            .iter()
+            .map(|p| format!("{p:?} {} {}", out.norm(&p.token), out.stem(&p.token))),
+    );
+    v.extend(out.sentences().iter().map(|x| format!("{x:?}")));
+    v.push(format!("{:?} {:?}", out.language(), out.context()));
+    v
+}
+
+/// Word caches never change results: a text tokenized on a fresh thread (cold caches) gives
+/// the same tokens as after other texts warmed the caches, with this and another tokenizer.
+fn check_warm_equals_cold(words: &[String], order: &[usize]) -> Result<(), TestCaseError> {
+    let texts: Vec<String> = order
+        .iter()
+        .map(|&i| words[i % words.len()].clone())
+        .collect::<Vec<_>>()
+        .chunks(5)
+        .map(|c| c.join(" "))
+        .collect();
+    let tok = Tokenizer::new();
+    let other = Tokenizer::builder().leetspeak(false).build().unwrap();
+    let cold: Vec<Vec<String>> = texts
+        .iter()
+        .map(|t| {
+            let (tok, t) = (tok.clone(), t.clone());
+            std::thread::spawn(move || observed(&tok, &t))
+                .join()
+                .unwrap()
+        })
+        .collect();
+    // warm: each text after all the previous ones
+    for (t, c) in texts.iter().zip(&cold) {
+        prop_assert_eq!(&observed(&tok, t), c);
+    }
+    // another owner in between (the cache changes hands every time)
+    for (t, c) in texts.iter().zip(&cold) {
+        let _ = other.tokenize(t);
+        prop_assert_eq!(&observed(&tok, t), c);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+    #[test]
+    fn word_cache_is_invisible(
+        words in prop::collection::vec(
+            prop::sample::select(vec![
+                "Join", "join", "JOIN", "j01n", "the", "der", "le", "Brothers", "hijrah",
+                "HIJRAAAH", "l'état", "don't", "we", "Wir", "kommen", "martyrs", "running",
+                "ran", "#JoinUs", "caliphate", "1234", "!", "جهاد", "и",
+            ]).prop_map(String::from),
+            1..12,
+        ),
+        order in prop::collection::vec(0usize..100, 1..30),
+    ) {
+        check_warm_equals_cold(&words, &order)?;
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
     #[test]

@@ -1,0 +1,82 @@
+//! A per-thread cache of what the tokenizer learns about a plain ASCII word: its normalised
+//! form, the flags of the steps that changed it, its stopword mask and its stem. Words follow
+//! Zipf's law, so most words of a message were seen in earlier messages: one hash lookup
+//! replaces the normalisation steps, two stopword lookups and a stem lookup.
+//!
+//! The cache belongs to one tokenizer at a time (tokenizers get a process-unique id) and is
+//! emptied when it grows past [`WordCache::MAX_WORDS`], so memory stays bounded on endless
+//! streams. Results never depend on the cache: a miss computes exactly what a hit returns
+//! (checked by the crate's property tests, which tokenize texts cold and warm).
+
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
+
+/// What the tokenizer knows about one raw word.
+pub(crate) struct WordEntry {
+    /// Normalised form.
+    pub norm: Box<str>,
+    /// Flags of the normalisation steps that changed it.
+    pub flags: u16,
+    /// Bit mask of the tokenizer's languages whose stopword list has `norm`.
+    pub stop: u16,
+    /// Index (in the tokenizer's languages) of the language `stem` was computed for, or
+    /// `u8::MAX` when no stem is cached yet.
+    pub stem_lang: u8,
+    /// The stem, `None` when it equals `norm`.
+    pub stem: Option<Box<str>>,
+}
+
+/// The cache itself (one per thread).
+#[derive(Default)]
+pub(crate) struct WordCache {
+    owner: u64,
+    /// Raw word → entry index, one map per document context (`mostly_latin` false / true).
+    maps: [FxHashMap<Box<str>, u32>; 2],
+    pub entries: Vec<WordEntry>,
+}
+
+impl WordCache {
+    /// Entries kept before the cache is emptied.
+    pub const MAX_WORDS: usize = 100_000;
+
+    /// Makes the cache belong to tokenizer `owner`, emptying it when it belonged to another
+    /// one or is full. Call only between documents (entry indices stay valid until then).
+    pub fn prepare(&mut self, owner: u64) {
+        if self.owner != owner || self.entries.len() >= Self::MAX_WORDS {
+            self.maps[0].clear();
+            self.maps[1].clear();
+            self.entries.clear();
+            self.owner = owner;
+        }
+    }
+
+    /// Index of the entry of `raw` in context `latin`, if cached.
+    #[inline]
+    pub fn get(&self, latin: bool, raw: &str) -> Option<u32> {
+        self.maps[latin as usize].get(raw).copied()
+    }
+
+    /// Adds an entry; returns its index.
+    pub fn insert(&mut self, latin: bool, raw: &str, entry: WordEntry) -> u32 {
+        let i = self.entries.len() as u32;
+        self.entries.push(entry);
+        self.maps[latin as usize].insert(raw.into(), i);
+        i
+    }
+}
+
+thread_local! {
+    static CACHE: RefCell<WordCache> = RefCell::new(WordCache::default());
+}
+
+/// Takes this thread's cache out (put it back with [`put_back`]); re-entrant calls simply
+/// see an empty cache.
+pub(crate) fn take() -> WordCache {
+    CACHE.with(|c| std::mem::take(&mut *c.borrow_mut()))
+}
+
+/// Returns the cache taken with [`take`].
+pub(crate) fn put_back(cache: WordCache) {
+    CACHE.with(|c| *c.borrow_mut() = cache);
+}
