@@ -24,7 +24,7 @@ struct Args {
     /// next to each training file).
     #[arg(long, num_args = 1..)]
     dev: Vec<PathBuf>,
-    /// Learner: logistic, nb, svm or ftrl.
+    /// Learner: logistic, nb, svm, ftrl or sparse-logistic.
     #[arg(long, default_value = "logistic")]
     model_kind: String,
     /// Labels to learn (default: every label in the training data).
@@ -33,9 +33,10 @@ struct Args {
     /// Output model file.
     #[arg(short = 'o', long)]
     out: PathBuf,
-    /// Chi-square top-K features per label (0 = keep all).
-    #[arg(long, default_value_t = 3000)]
-    select_k: usize,
+    /// Chi-square top-K features per label (0 = keep all) [default: 3000 for the dense linfa
+    /// learners, 0 for sparse-logistic].
+    #[arg(long)]
+    select_k: Option<usize>,
     /// Minimum document frequency.
     #[arg(long, default_value_t = 2)]
     min_df: usize,
@@ -59,6 +60,10 @@ struct Args {
 fn main() -> Result<()> {
     let args = Args::parse();
     let kind: ModelKind = args.model_kind.parse()?;
+    let select_k = args.select_k.unwrap_or(match kind {
+        ModelKind::SparseLogistic => 0,
+        _ => 3000,
+    });
     let read = |paths: &[PathBuf]| -> Result<Vec<corpus::Document>> {
         let mut all = Vec::new();
         for p in paths {
@@ -81,7 +86,7 @@ fn main() -> Result<()> {
     let mut params = Trainer::params()
         .kind(kind)
         .vectorizer(Vectorizer::params().min_df(args.min_df))
-        .select_k((args.select_k > 0).then_some(args.select_k))
+        .select_k(Some(select_k).filter(|&k| k > 0))
         .seed(args.seed)
         .english_translations(args.english_translations)
         .calibration(match args.calibration.as_str() {
@@ -120,7 +125,7 @@ fn main() -> Result<()> {
         files(&args.train),
         files(&dev_paths),
         kind,
-        args.select_k,
+        select_k,
         args.min_df,
         args.seed
     ));

@@ -14,7 +14,7 @@
 #   isextreme  ../shared/corpora/isextreme/{train,dev,test}.jsonl (relative to the repository
 #              root), label recruitment only; skipped with a message when absent
 #
-# Usage: benches/peers/compare.sh [--datasets "corpus isextreme"] [--kinds "logistic nb svm ftrl"]
+# Usage: benches/peers/compare.sh [--datasets "corpus isextreme"] [--kinds "sparse-logistic logistic nb svm ftrl"]
 #                                 [--systems "sklearn-lr sklearn-svc fasttext"] [--repeat 3]
 #
 # Training uses all cores (rayon; RAYON_NUM_THREADS=1 in the environment makes it one
@@ -27,7 +27,7 @@ cd "$root"
 here="benches/peers"
 out="$here/out"
 datasets="corpus isextreme"
-kinds="logistic nb svm ftrl"
+kinds="sparse-logistic logistic nb svm ftrl"
 systems="sklearn-lr sklearn-svc fasttext"
 repeat=3
 isextreme_dir="../shared/corpora/isextreme"

@@ -42,6 +42,7 @@ mod error;
 mod linear;
 pub mod metrics;
 mod model;
+pub mod sparse_logistic;
 mod trainer;
 
 pub use calibrate::{Calibration, CalibrationKind};

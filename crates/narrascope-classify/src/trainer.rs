@@ -2,7 +2,7 @@
 //! hyper-parameters chosen on dev, calibration and thresholds on dev, export to a [`Model`].
 
 use linfa::traits::Fit;
-use linfa::{Dataset, ParamGuard};
+use linfa::{Dataset, DatasetBase, ParamGuard};
 use narrascope_features::{SparseVector, Vectorizer, VectorizerParams};
 use ndarray::{Array1, Array2};
 use rayon::prelude::*;
@@ -14,6 +14,7 @@ use crate::error::{ClassifyError, Result};
 use crate::linear::{LinearParams, LinearScorer, ModelKind};
 use crate::metrics;
 use crate::model::{DevMetrics, LabelModel, Model, Thresholds, TrainingSummary};
+use crate::sparse_logistic::SparseRecords;
 
 /// Weight of positive documents.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -213,6 +214,7 @@ fn default_strengths(kind: ModelKind) -> Vec<f64> {
         ModelKind::Nb => vec![0.01, 0.1, 0.5],
         ModelKind::Svm => vec![0.3, 1.0],
         ModelKind::Ftrl => vec![0.05, 0.2],
+        ModelKind::SparseLogistic => vec![0.01, 0.03, 0.1, 0.3],
     }
 }
 
@@ -332,6 +334,11 @@ impl TrainerValidParams {
             ModelKind::Ftrl => 8,
             _ => 100,
         });
+        let sparse_records = if self.kind == ModelKind::SparseLogistic {
+            Some(SparseRecords::from_vectors(&xs_train, vectorizer.len())?)
+        } else {
+            None
+        };
         let mut label_models = Vec::new();
         let mut scorers = Vec::new();
         let mut grid_report = Vec::new();
@@ -362,11 +369,24 @@ impl TrainerValidParams {
                     }
                 }
             }
+            // The dense learners train on the fixed features and this label's top-K; the sparse
+            // one on every feature the vectorizer kept.
+            let sparse = self.kind == ModelKind::SparseLogistic;
             let mut cols: Vec<u32> = (0..vectorizer.n_fixed()).collect();
-            let k = self.select_k.unwrap_or(usize::MAX);
-            cols.extend(rankings[li].iter().take(k).map(|&(i, _)| i));
-            cols.sort_unstable();
-            let ds = Dataset::new(dense_columns(&xs_train, &cols, vectorizer.len()), y.clone());
+            if sparse {
+                cols = (0..vectorizer.len() as u32).collect();
+            } else {
+                let k = self.select_k.unwrap_or(usize::MAX);
+                cols.extend(rankings[li].iter().take(k).map(|&(i, _)| i));
+                cols.sort_unstable();
+            }
+            let data = match &sparse_records {
+                Some(r) => Data::Sparse(DatasetBase::new(r.clone(), y.clone())),
+                None => Data::Dense(Dataset::new(
+                    dense_columns(&xs_train, &cols, vectorizer.len()),
+                    y.clone(),
+                )),
+            };
             let fitted: Vec<Result<(f64, f64, LinearScorer, f64)>> = grid
                 .par_iter()
                 .map(|&(s, w)| {
@@ -377,7 +397,10 @@ impl TrainerValidParams {
                         max_iterations: iters,
                         seed: self.seed,
                     };
-                    let narrow = p.fit(&ds)?;
+                    let narrow = match &data {
+                        Data::Dense(ds) => p.fit(ds)?,
+                        Data::Sparse(ds) => p.sparse_params().fit(ds)?,
+                    };
                     let mut scorer = LinearScorer {
                         weights: vec![0.0; vectorizer.len()],
                         bias: narrow.bias,
@@ -458,6 +481,12 @@ impl TrainerValidParams {
             },
         ))
     }
+}
+
+/// Training rows of one label, dense (linfa learners) or sparse.
+enum Data {
+    Dense(Dataset<f64, bool, ndarray::Ix1>),
+    Sparse(DatasetBase<SparseRecords, Array1<bool>>),
 }
 
 /// Transforms texts in parallel (order kept).

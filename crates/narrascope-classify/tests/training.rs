@@ -123,7 +123,7 @@ fn params(kind: ModelKind) -> narrascope_classify::TrainerParams {
         .kind(kind)
         .vectorizer(Vectorizer::params().min_df(1))
         .strengths(match kind {
-            ModelKind::Logistic => vec![0.1],
+            ModelKind::Logistic | ModelKind::SparseLogistic => vec![0.1],
             ModelKind::Nb => vec![0.1],
             ModelKind::Svm => vec![1.0],
             ModelKind::Ftrl => vec![0.2],

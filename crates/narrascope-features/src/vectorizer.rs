@@ -199,6 +199,8 @@ struct Counts {
     /// Range of `bits` words touched.
     lo: usize,
     hi: usize,
+    /// The ids counted (sorted instead of scanning `bits` when they are few and far apart).
+    touched: Vec<u32>,
 }
 
 impl Counts {
@@ -211,12 +213,17 @@ impl Counts {
         }
         self.lo = usize::MAX;
         self.hi = 0;
+        self.touched.clear();
     }
 
     #[inline]
     fn add(&mut self, id: u32) {
-        let id = id as usize;
-        self.tf[id] += 1.0;
+        let i = id as usize;
+        if self.tf[i] == 0.0 {
+            self.touched.push(id);
+        }
+        self.tf[i] += 1.0;
+        let id = i;
         let w = id / 64;
         self.bits[w] |= 1 << (id % 64);
         self.lo = self.lo.min(w);
@@ -226,6 +233,15 @@ impl Counts {
     /// Calls `f(id, count)` for every counted id in increasing order and zeroes the counts.
     #[inline]
     fn drain(&mut self, mut f: impl FnMut(u32, f32)) {
+        if self.touched.len() * 8 < self.hi.saturating_sub(self.lo) {
+            self.touched.sort_unstable();
+            for &id in &self.touched {
+                let id = id as usize;
+                self.bits[id / 64] = 0;
+                f(id as u32, std::mem::take(&mut self.tf[id]));
+            }
+            return;
+        }
         for w in self.lo..self.hi {
             let mut b = std::mem::take(&mut self.bits[w]);
             while b != 0 {
@@ -953,7 +969,8 @@ impl VectorizerValidParams {
             .collect();
         learned.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         learned.truncate(self.max_features);
-        learned.sort_unstable_by_key(|x| x.1);
+        // Ids in decreasing document frequency: the features most texts have get the small
+        // ids, so their counts, idf and weights share a few cache lines.
         let n = docs.len() as f32;
         let idf = |d: u32| ((1.0 + n) / (1.0 + d as f32)).ln() + 1.0;
         let mut idfs: Vec<f32> = vec![1.0; SHAPE_NAMES.len()];
