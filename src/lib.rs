@@ -62,8 +62,11 @@ static BUILTIN: OnceLock<Classifier> = OnceLock::new();
 /// Texts longer than this are scored in windows of about this many bytes (split at white
 /// space); the document's score per label is the highest window score.
 pub const WINDOW_BYTES: usize = 16 * 1024;
-/// Evidence items kept per label by [`Classifier::explain`].
+/// Features kept per label by [`Classifier::explain`] (each with every place it occurs).
 pub const EVIDENCE_PER_LABEL: usize = 10;
+/// Features added by [`Classifier::explain`] for each sentence of a longer text that is
+/// flagged on its own (weights then are the sentence's own contributions).
+pub const EVIDENCE_PER_SENTENCE: usize = 3;
 
 /// A trained classifier. Cheap to clone (an `Arc`), `Send + Sync`.
 #[derive(Debug, Clone)]
@@ -201,6 +204,11 @@ impl Classifier {
     }
 
     /// Scores, flags, evidence and sentence scores of a text.
+    ///
+    /// Evidence per label: the [`EVIDENCE_PER_LABEL`] features that raise the label's margin
+    /// most (per window of a long text), at every place they occur; and, in a text of several
+    /// sentences, the [`EVIDENCE_PER_SENTENCE`] strongest features of each sentence that is
+    /// flagged on its own. Sorted by weight within each label.
     pub fn explain(&self, text: &str) -> Assessment {
         self.assess(text, true)
     }
@@ -285,9 +293,36 @@ impl Classifier {
                 }
                 let mut sx = SparseVector::new();
                 let mut sp = Vec::with_capacity(nl);
+                let mut socc: Vec<Occurrence> = Vec::new();
+                let several = toks.sentences().len() > 1;
                 for s in toks.sentences() {
-                    v.transform_tokens(&toks, s.tokens.clone(), &mut sx, None);
+                    v.transform_tokens(&toks, s.tokens.clone(), &mut sx, Some(&mut socc));
                     model.probabilities(&sx, &mut sp);
+                    // In a text of several sentences, a sentence that is flagged on its own
+                    // also shows its own strongest features: in a long text the document-level
+                    // top features can all come from elsewhere.
+                    for (l, ev) in per_label.iter_mut().enumerate() {
+                        if !several || sp[l] < model.labels()[l].thresholds.best_f1 {
+                            continue;
+                        }
+                        for c in model.contributions(&sx, &socc, l, EVIDENCE_PER_SENTENCE) {
+                            for (s, e) in &c.spans {
+                                let (start, end) = (off + s, off + e);
+                                let seen = ev.iter().any(|x| {
+                                    x.start == start && x.end == end && x.feature == c.name
+                                });
+                                if !seen {
+                                    ev.push(Evidence {
+                                        label: names[l].to_string(),
+                                        start,
+                                        end,
+                                        feature: c.name.clone(),
+                                        weight: c.contribution,
+                                    });
+                                }
+                            }
+                        }
+                    }
                     a.sentences.push(SentenceScore {
                         start: off + s.span.start,
                         end: off + s.span.end,
