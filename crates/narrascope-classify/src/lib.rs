@@ -4,7 +4,9 @@
 //! dot product.
 //!
 //! - [`Trainer`]: fits the vectorizer, selects features (chi-square), trains one linfa learner
-//!   per label ([`ModelKind`]: logistic regression, multinomial naive Bayes, linear SVM, FTRL)
+//!   per label ([`ModelKind`]: logistic regression, multinomial naive Bayes, linear SVM, FTRL;
+//!   or [`ModelKind::SparseLogistic`], logistic regression trained on sparse rows, see
+//!   [`sparse_logistic`])
 //!   with hyper-parameters chosen on a dev split, calibrates (Platt or isotonic) and picks
 //!   thresholds on dev (best F1, and a high-precision point).
 //! - [`LinearParams`] implements linfa's `Fit` on dense `Array2<f64>` / `Array1<bool>` and
