@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use narrascope::classify::{corpus, CalibrationKind, ModelKind, PosWeight, Trainer};
-use narrascope::features::Vectorizer;
+use narrascope::features::{FamilyWeights, Vectorizer};
 
 #[derive(Parser, Debug)]
 #[command(about = "Train a narrascope model")]
@@ -37,6 +37,19 @@ struct Args {
     /// learners, 0 for sparse-logistic].
     #[arg(long)]
     select_k: Option<usize>,
+    /// Character n-gram lengths, as MIN,MAX [default: 3,5].
+    #[arg(long, value_delimiter = ',')]
+    char_ngrams: Vec<usize>,
+    /// Longest word n-gram (1 to 3) [default: 2].
+    #[arg(long)]
+    word_ngrams: Option<usize>,
+    /// Weight of a feature family, as NAME=WEIGHT (0 switches it off); names: word_unigrams,
+    /// word_ngrams, char_ngrams, hashtags, mentions, domains, emoji, lexicons, shape.
+    #[arg(long = "family-weight", num_args = 1..)]
+    family_weights: Vec<String>,
+    /// L-BFGS iterations (logistic, sparse-logistic) or epochs (ftrl) [default: per learner].
+    #[arg(long)]
+    max_iterations: Option<u64>,
     /// Minimum document frequency.
     #[arg(long, default_value_t = 2)]
     min_df: usize,
@@ -83,9 +96,43 @@ fn main() -> Result<()> {
     };
     let train = read(&args.train)?;
     let dev = read(&dev_paths).context("reading dev data (give --dev)")?;
+    let mut vp = Vectorizer::params().min_df(args.min_df);
+    match args.char_ngrams[..] {
+        [] => {}
+        [lo, hi] => vp = vp.char_ngram_range(lo, hi),
+        _ => bail!("--char-ngrams takes MIN,MAX (for example 3,5)"),
+    }
+    if let Some(n) = args.word_ngrams {
+        vp = vp.word_ngram_order(n);
+    }
+    if !args.family_weights.is_empty() {
+        let mut w = FamilyWeights::default();
+        for fw in &args.family_weights {
+            let (name, value) = fw
+                .split_once('=')
+                .with_context(|| format!("--family-weight {fw:?}: expected NAME=WEIGHT"))?;
+            let value: f32 = value
+                .parse()
+                .with_context(|| format!("--family-weight {fw:?}: bad weight"))?;
+            let slot = match name {
+                "word_unigrams" => &mut w.word_unigrams,
+                "word_ngrams" => &mut w.word_ngrams,
+                "char_ngrams" => &mut w.char_ngrams,
+                "hashtags" => &mut w.hashtags,
+                "mentions" => &mut w.mentions,
+                "domains" => &mut w.domains,
+                "emoji" => &mut w.emoji,
+                "lexicons" => &mut w.lexicons,
+                "shape" => &mut w.shape,
+                other => bail!("--family-weight: unknown family {other:?}"),
+            };
+            *slot = value;
+        }
+        vp = vp.weights(w);
+    }
     let mut params = Trainer::params()
         .kind(kind)
-        .vectorizer(Vectorizer::params().min_df(args.min_df))
+        .vectorizer(vp)
         .select_k(Some(select_k).filter(|&k| k > 0))
         .seed(args.seed)
         .english_translations(args.english_translations)
@@ -96,6 +143,9 @@ fn main() -> Result<()> {
         });
     if !args.labels.is_empty() {
         params = params.labels(args.labels.clone());
+    }
+    if let Some(n) = args.max_iterations {
+        params = params.max_iterations(n);
     }
     if !args.strength.is_empty() {
         params = params.strengths(args.strength.clone());

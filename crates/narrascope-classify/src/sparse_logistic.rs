@@ -90,7 +90,8 @@ pub struct SparseLogisticParams {
     pub pos_weight: f64,
     /// L-BFGS iterations at most.
     pub max_iterations: u64,
-    /// Stop when the largest gradient component falls below this.
+    /// Stop when the largest gradient component of the *mean* loss (the objective divided by
+    /// the number of rows, as scikit-learn's `tol` for lbfgs) falls below this.
     pub gradient_tolerance: f64,
 }
 
@@ -278,7 +279,7 @@ impl Fit<SparseRecords, Array1<bool>, ClassifyError> for SparseLogisticParams {
             &mut theta,
             10,
             self.max_iterations,
-            self.gradient_tolerance,
+            self.gradient_tolerance * x.nsamples() as f64,
         );
         Ok(LinearScorer {
             weights: theta[..nf].iter().map(|&v| v as f32).collect(),
