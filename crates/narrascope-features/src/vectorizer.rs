@@ -163,7 +163,8 @@ pub struct Vectorizer {
     names: Vec<String>,
     family: Vec<u8>,
     idf: Vec<f32>,
-    index: FxHashMap<u64, u32>,
+    /// Key → (id, idf): the idf comes with the probe, saving a second random memory access.
+    index: FxHashMap<u64, (u32, f32)>,
     family_weight: [f32; 9],
     n_docs: u32,
     n_fixed: u32,
@@ -180,8 +181,19 @@ static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::ne
 #[derive(Default)]
 struct WordCache {
     owner: u64,
-    map: FxHashMap<Box<str>, (u32, u32)>,
-    ids: Vec<u32>,
+    map: FxHashMap<Box<str>, WordEntry>,
+    ids: Vec<Hit>,
+}
+
+/// What the transform knows about one normalised word.
+#[derive(Clone, Copy)]
+struct WordEntry {
+    /// Range of its character n-gram hits in `WordCache::ids`.
+    chars: (u32, u32),
+    /// Language its unigram was looked up for (the stem depends on it), `u8::MAX` for none.
+    uni_lang: u8,
+    /// Its unigram (stem) feature, when in the vocabulary.
+    uni: Option<Hit>,
 }
 
 impl WordCache {
@@ -189,75 +201,42 @@ impl WordCache {
     const MAX_WORDS: usize = 50_000;
 }
 
-/// Dense term counts: cheaper than sorting a list of occurrences (ids repeat, and a
-/// vocabulary of a few thousand counts fits in the CPU cache).
-#[derive(Default)]
-struct Counts {
-    tf: Vec<f32>,
-    /// One bit per id with a non-zero count, so the ids come out sorted without a sort.
-    bits: Vec<u64>,
-    /// Range of `bits` words touched.
-    lo: usize,
-    hi: usize,
-    /// The ids counted (sorted instead of scanning `bits` when they are few and far apart).
-    touched: Vec<u32>,
-}
+/// One counted occurrence packed in a `u64` (id in the top 28 bits, family in the next 4,
+/// idf in the low 32), so sorting the occurrences of a text by id is a plain integer sort.
+#[derive(Clone, Copy)]
+struct Hit(u64);
 
-impl Counts {
-    fn reset(&mut self, n: usize) {
-        if self.tf.len() != n {
-            self.tf.clear();
-            self.tf.resize(n, 0.0);
-            self.bits.clear();
-            self.bits.resize(n.div_ceil(64), 0);
-        }
-        self.lo = usize::MAX;
-        self.hi = 0;
-        self.touched.clear();
-    }
+/// Largest vocabulary a vectorizer may have (ids must fit the 28 bits of a [`Hit`]).
+const MAX_FEATURES: usize = 1 << 28;
 
+impl Hit {
     #[inline]
-    fn add(&mut self, id: u32) {
-        let i = id as usize;
-        if self.tf[i] == 0.0 {
-            self.touched.push(id);
-        }
-        self.tf[i] += 1.0;
-        let id = i;
-        let w = id / 64;
-        self.bits[w] |= 1 << (id % 64);
-        self.lo = self.lo.min(w);
-        self.hi = self.hi.max(w + 1);
+    fn new(id: u32, family: u8, idf: f32) -> Hit {
+        Hit(((id as u64) << 36) | (((family & 0xf) as u64) << 32) | idf.to_bits() as u64)
     }
-
-    /// Calls `f(id, count)` for every counted id in increasing order and zeroes the counts.
     #[inline]
-    fn drain(&mut self, mut f: impl FnMut(u32, f32)) {
-        if self.touched.len() * 8 < self.hi.saturating_sub(self.lo) {
-            self.touched.sort_unstable();
-            for &id in &self.touched {
-                let id = id as usize;
-                self.bits[id / 64] = 0;
-                f(id as u32, std::mem::take(&mut self.tf[id]));
-            }
-            return;
-        }
-        for w in self.lo..self.hi {
-            let mut b = std::mem::take(&mut self.bits[w]);
-            while b != 0 {
-                let id = w * 64 + b.trailing_zeros() as usize;
-                b &= b - 1;
-                f(id as u32, std::mem::take(&mut self.tf[id]));
-            }
-        }
+    fn id(self) -> u32 {
+        (self.0 >> 36) as u32
+    }
+    #[inline]
+    fn family(self) -> u8 {
+        ((self.0 >> 32) & 0xf) as u8
+    }
+    #[inline]
+    fn idf(self) -> f32 {
+        f32::from_bits(self.0 as u32)
     }
 }
 
 #[derive(Default)]
 struct Scratch {
     tokens: Tokenized,
-    /// Term counts by feature id (all zero between calls) and the ids touched.
-    counts: Counts,
+    /// The occurrences of one text, sorted by id after extraction: with a vocabulary of tens
+    /// of thousands of features, sorting a few hundred entries costs less than random
+    /// accesses into per-feature count and idf arrays.
+    hits: Vec<Hit>,
+    /// Family of each output entry (parallel to the output vector).
+    fams: Vec<u8>,
     lex: MatchScratch,
     padded: String,
     offs: Vec<usize>,
@@ -349,11 +328,18 @@ impl Vectorizer {
     ) -> Result<Vectorizer> {
         let tokenizer = Tokenizer::from_config(params.tokenizer.clone())?;
         let matcher = LexiconMatcher::new(&params.lexicons, &tokenizer);
-        let index: FxHashMap<u64, u32> = keys
+        let index: FxHashMap<u64, (u32, f32)> = keys
             .iter()
+            .zip(&idf)
             .enumerate()
-            .map(|(i, &k)| (k, i as u32))
+            .map(|(i, (&k, &d))| (k, (i as u32, d)))
             .collect();
+        if keys.len() >= MAX_FEATURES {
+            return Err(FeatureError::Corrupt(format!(
+                "{} features (at most {MAX_FEATURES})",
+                keys.len()
+            )));
+        }
         if index.len() != keys.len() {
             return Err(FeatureError::Corrupt("duplicate feature keys".into()));
         }
@@ -471,8 +457,9 @@ impl Vectorizer {
         if let Some(o) = occ.as_deref_mut() {
             o.clear();
         }
-        let mut counts = std::mem::take(&mut s.counts);
-        counts.reset(self.len());
+        let mut hits = std::mem::take(&mut s.hits);
+        hits.clear();
+        s.fams.clear();
         let mut words = std::mem::take(&mut s.words);
         if words.owner != self.uid {
             words.map.clear();
@@ -481,30 +468,39 @@ impl Vectorizer {
         }
         let mut sink = TransformSink {
             v: self,
-            counts: &mut counts,
+            hits: &mut hits,
             occ,
             words: &mut words,
         };
         let shape = self.extract(tokens, range, s, &mut sink);
         s.words = words;
+        hits.sort_unstable_by_key(|h| h.0);
         // tf-idf, weights
         let sub = self.params.sublinear_tf;
         // Character n-grams and the word-level families are L2-normalised separately (as
         // scikit-learn's stacked word and char_wb TF-IDF matrices are), then scaled by their
         // family weights: otherwise the many character n-grams of each word drown the words.
         let mut norm2 = [0.0f32; 2];
-        counts.drain(|id, tf| {
-            let tf = if sub { 1.0 + tf.ln() } else { tf };
-            let v = tf * self.idf[id as usize];
-            if v != 0.0 {
-                out.indices.push(id);
-                out.values.push(v);
-                norm2[(self.family[id as usize] == family::CHAR) as usize] += v * v;
+        let mut i = 0;
+        while i < hits.len() {
+            let h = hits[i];
+            let mut tf = 0.0f32;
+            while i < hits.len() && hits[i].0 == h.0 {
+                tf += 1.0;
+                i += 1;
             }
-        });
+            let tf = if sub { 1.0 + tf.ln() } else { tf };
+            let v = tf * h.idf();
+            if v != 0.0 {
+                out.indices.push(h.id());
+                out.values.push(v);
+                norm2[(h.family() == family::CHAR) as usize] += v * v;
+                s.fams.push(h.family());
+            }
+        }
+        s.hits = hits;
         let inv = norm2.map(|n| if n > 0.0 { 1.0 / n.sqrt() } else { 0.0 });
-        for (id, v) in out.indices.iter().zip(out.values.iter_mut()) {
-            let f = self.family[*id as usize];
+        for (&f, v) in s.fams.iter().zip(out.values.iter_mut()) {
             *v *= inv[(f == family::CHAR) as usize] * self.family_weight[f as usize];
         }
         // shape features (ids 0..11) go first, outside the L2 normalisation
@@ -521,7 +517,6 @@ impl Vectorizer {
                 out.values.splice(0..0, nz.iter().map(|x| x.1));
             }
         }
-        s.counts = counts;
     }
 
     /// Sends every feature occurrence in `range` of `tokens` to `sink`; returns the shape
@@ -535,6 +530,8 @@ impl Vectorizer {
     ) -> [f32; 11] {
         let w = &self.params.weights;
         let toks = &tokens.tokens()[range.clone()];
+        // the text's language as a number (the word cache keys unigrams on it; never u8::MAX)
+        let lang = tokens.language().map_or(254, |l| l as u8);
         let order = self.params.word_ngram_order;
         // sliding window of the last words for n-grams: (form, span start)
         let mut win: [(&str, usize); 2] = [("", 0); 2];
@@ -561,13 +558,10 @@ impl Vectorizer {
                     } else if is_second_person(norm) {
                         second += 1;
                     }
-                    if !t.stopword {
-                        if w.word_unigrams > 0.0 {
-                            emit_one(sink, family::WORD1, "w", stem, t.span);
-                        }
-                        if w.char_ngrams > 0.0 {
-                            sink.word_chars(self, norm, t.span, s);
-                        }
+                    if !t.stopword && (w.word_unigrams > 0.0 || w.char_ngrams > 0.0) {
+                        let forms = WordForms { norm, stem, lang };
+                        let (uni, chars) = (w.word_unigrams > 0.0, w.char_ngrams > 0.0);
+                        sink.word(self, forms, t.span, s, uni, chars);
                     }
                     if w.word_ngrams > 0.0 && order >= 2 {
                         if win_len >= 1 {
@@ -839,15 +833,38 @@ trait Sink {
     /// name on demand.
     fn emit(&mut self, k: u64, fam: u8, span: Option<Span>, name: &dyn Fn() -> String);
 
-    /// The character n-grams of one word (all spanning the word).
-    fn word_chars(&mut self, v: &Vectorizer, norm: &str, span: Span, s: &mut Scratch)
-    where
+    /// The unigram (`stem`, when `unigram`) and the character n-grams (of `norm`, when
+    /// `chars`) of one word, all spanning the word.
+    #[allow(clippy::too_many_arguments)]
+    fn word(
+        &mut self,
+        v: &Vectorizer,
+        w: WordForms<'_>,
+        span: Span,
+        s: &mut Scratch,
+        unigram: bool,
+        chars: bool,
+    ) where
         Self: Sized,
     {
-        v.char_ngrams(norm, &mut s.padded, &mut s.offs, |k, g| {
-            self.emit(k, family::CHAR, Some(span), &|| format!("c:{g}"))
-        });
+        if unigram {
+            emit_one(self, family::WORD1, "w", w.stem, span);
+        }
+        if chars {
+            v.char_ngrams(w.norm, &mut s.padded, &mut s.offs, |k, g| {
+                self.emit(k, family::CHAR, Some(span), &|| format!("c:{g}"))
+            });
+        }
     }
+}
+
+/// The forms of one word token.
+#[derive(Clone, Copy)]
+struct WordForms<'a> {
+    norm: &'a str,
+    stem: &'a str,
+    /// The text's language (stems depend on it), as a small number.
+    lang: u8,
 }
 
 /// A sink that calls a closure (used by the fit).
@@ -863,15 +880,16 @@ impl<F: FnMut(u64, u8, Option<Span>, &dyn Fn() -> String)> Sink for FnSink<F> {
 /// character n-gram ids of each word.
 struct TransformSink<'a> {
     v: &'a Vectorizer,
-    counts: &'a mut Counts,
+    hits: &'a mut Vec<Hit>,
     occ: Option<&'a mut Vec<Occurrence>>,
     words: &'a mut WordCache,
 }
 
 impl TransformSink<'_> {
     #[inline]
-    fn push(&mut self, id: u32, span: Option<Span>) {
-        self.counts.add(id);
+    fn push(&mut self, hit: Hit, span: Option<Span>) {
+        let id = hit.id();
+        self.hits.push(hit);
         if let (Some(o), Some(span)) = (self.occ.as_deref_mut(), span) {
             o.push(Occurrence { feature: id, span });
         }
@@ -880,15 +898,23 @@ impl TransformSink<'_> {
 
 impl Sink for TransformSink<'_> {
     #[inline]
-    fn emit(&mut self, k: u64, _fam: u8, span: Option<Span>, _name: &dyn Fn() -> String) {
-        if let Some(&id) = self.v.index.get(&k) {
-            self.push(id, span);
+    fn emit(&mut self, k: u64, fam: u8, span: Option<Span>, _name: &dyn Fn() -> String) {
+        if let Some(&(id, idf)) = self.v.index.get(&k) {
+            self.push(Hit::new(id, fam, idf), span);
         }
     }
 
-    fn word_chars(&mut self, v: &Vectorizer, norm: &str, span: Span, s: &mut Scratch) {
-        let (a, b) = match self.words.map.get(norm) {
-            Some(&r) => r,
+    fn word(
+        &mut self,
+        v: &Vectorizer,
+        w: WordForms<'_>,
+        span: Span,
+        s: &mut Scratch,
+        unigram: bool,
+        chars: bool,
+    ) {
+        let mut e = match self.words.map.get(w.norm) {
+            Some(&e) => e,
             None => {
                 if self.words.map.len() >= WordCache::MAX_WORDS {
                     self.words.map.clear();
@@ -896,19 +922,40 @@ impl Sink for TransformSink<'_> {
                 }
                 let a = self.words.ids.len() as u32;
                 let (index, ids) = (&v.index, &mut self.words.ids);
-                v.char_ngrams(norm, &mut s.padded, &mut s.offs, |k, _| {
-                    if let Some(&id) = index.get(&k) {
-                        ids.push(id);
+                v.char_ngrams(w.norm, &mut s.padded, &mut s.offs, |k, _| {
+                    if let Some(&(id, idf)) = index.get(&k) {
+                        ids.push(Hit::new(id, family::CHAR, idf));
                     }
                 });
-                let r = (a, self.words.ids.len() as u32);
-                self.words.map.insert(norm.into(), r);
-                r
+                let e = WordEntry {
+                    chars: (a, self.words.ids.len() as u32),
+                    uni_lang: u8::MAX,
+                    uni: None,
+                };
+                self.words.map.insert(w.norm.into(), e);
+                e
             }
         };
-        for i in a..b {
-            let id = self.words.ids[i as usize];
-            self.push(id, Some(span));
+        if unigram {
+            if e.uni_lang != w.lang {
+                e.uni = v
+                    .index
+                    .get(&key(family::WORD1, w.stem))
+                    .map(|&(id, idf)| Hit::new(id, family::WORD1, idf));
+                e.uni_lang = w.lang;
+                if let Some(slot) = self.words.map.get_mut(w.norm) {
+                    *slot = e;
+                }
+            }
+            if let Some(h) = e.uni {
+                self.push(h, Some(span));
+            }
+        }
+        if chars {
+            for i in e.chars.0..e.chars.1 {
+                let hit = self.words.ids[i as usize];
+                self.push(hit, Some(span));
+            }
         }
     }
 }
