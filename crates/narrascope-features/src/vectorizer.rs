@@ -559,9 +559,15 @@ impl Vectorizer {
                         second += 1;
                     }
                     if !t.stopword && (w.word_unigrams > 0.0 || w.char_ngrams > 0.0) {
-                        let forms = WordForms { norm, stem, lang };
-                        let (uni, chars) = (w.word_unigrams > 0.0, w.char_ngrams > 0.0);
-                        sink.word(self, forms, t.span, s, uni, chars);
+                        let forms = WordForms {
+                            norm,
+                            stem,
+                            lang,
+                            span: t.span,
+                            unigram: w.word_unigrams > 0.0,
+                            chars: w.char_ngrams > 0.0,
+                        };
+                        sink.word(self, forms, s);
                     }
                     if w.word_ngrams > 0.0 && order >= 2 {
                         if win_len >= 1 {
@@ -833,24 +839,17 @@ trait Sink {
     /// name on demand.
     fn emit(&mut self, k: u64, fam: u8, span: Option<Span>, name: &dyn Fn() -> String);
 
-    /// The unigram (`stem`, when `unigram`) and the character n-grams (of `norm`, when
-    /// `chars`) of one word, all spanning the word.
-    #[allow(clippy::too_many_arguments)]
-    fn word(
-        &mut self,
-        v: &Vectorizer,
-        w: WordForms<'_>,
-        span: Span,
-        s: &mut Scratch,
-        unigram: bool,
-        chars: bool,
-    ) where
+    /// The unigram (of `w.stem`, when `w.unigram`) and the character n-grams (of `w.norm`, when
+    /// `w.chars`) of one word, all spanning the word.
+    fn word(&mut self, v: &Vectorizer, w: WordForms<'_>, s: &mut Scratch)
+    where
         Self: Sized,
     {
-        if unigram {
+        let span = w.span;
+        if w.unigram {
             emit_one(self, family::WORD1, "w", w.stem, span);
         }
-        if chars {
+        if w.chars {
             v.char_ngrams(w.norm, &mut s.padded, &mut s.offs, |k, g| {
                 self.emit(k, family::CHAR, Some(span), &|| format!("c:{g}"))
             });
@@ -865,6 +864,10 @@ struct WordForms<'a> {
     stem: &'a str,
     /// The text's language (stems depend on it), as a small number.
     lang: u8,
+    span: Span,
+    /// Whether to emit the unigram and the character n-grams.
+    unigram: bool,
+    chars: bool,
 }
 
 /// A sink that calls a closure (used by the fit).
@@ -904,15 +907,8 @@ impl Sink for TransformSink<'_> {
         }
     }
 
-    fn word(
-        &mut self,
-        v: &Vectorizer,
-        w: WordForms<'_>,
-        span: Span,
-        s: &mut Scratch,
-        unigram: bool,
-        chars: bool,
-    ) {
+    fn word(&mut self, v: &Vectorizer, w: WordForms<'_>, s: &mut Scratch) {
+        let (span, unigram, chars) = (w.span, w.unigram, w.chars);
         let mut e = match self.words.map.get(w.norm) {
             Some(&e) => e,
             None => {
