@@ -237,6 +237,10 @@ impl Classifier {
 
     /// Calibrated probabilities only, in label order (the cheapest call).
     pub fn scores(&self, text: &str) -> Vec<f32> {
+        if text.len() <= WINDOW_BYTES {
+            // one window (or an empty text): no window list to build
+            return self.model.score_text(text);
+        }
         let mut best: Vec<f32> = Vec::new();
         for (_, w) in windows(text) {
             let p = self.model.score_text(w);
@@ -270,8 +274,7 @@ impl Classifier {
             .chain(wins.is_empty().then_some((0, "")))
         {
             if !explain {
-                model.vectorizer().transform_into(w, &mut x);
-                model.probabilities(&x, &mut probs);
+                model.score_text_into(w, &mut probs);
             } else {
                 let v = model.vectorizer();
                 let toks = v.tokenizer().tokenize(w);

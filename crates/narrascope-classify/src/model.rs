@@ -206,11 +206,31 @@ impl Model {
 
     /// Calibrated probabilities of a text.
     pub fn score_text(&self, text: &str) -> Vec<f32> {
-        let mut x = SparseVector::new();
-        self.vectorizer.transform_into(text, &mut x);
         let mut out = Vec::with_capacity(self.labels.len());
-        self.probabilities(&x, &mut out);
+        self.score_text_into(text, &mut out);
         out
+    }
+
+    /// Like [`Self::score_text`], writing into `out` (no allocation once warm: the sparse
+    /// vector is a per-thread buffer).
+    pub fn score_text_into(&self, text: &str, out: &mut Vec<f32>) {
+        thread_local! {
+            static X: std::cell::RefCell<SparseVector> = const {
+                std::cell::RefCell::new(SparseVector { indices: Vec::new(), values: Vec::new() })
+            };
+        }
+        X.with(|x| match x.try_borrow_mut() {
+            Ok(mut x) => {
+                self.vectorizer.transform_into(text, &mut x);
+                self.probabilities(&x, out);
+            }
+            Err(_) => {
+                // re-entered from inside a transform (cannot happen today): a fresh buffer
+                let mut x = SparseVector::new();
+                self.vectorizer.transform_into(text, &mut x);
+                self.probabilities(&x, out);
+            }
+        })
     }
 
     /// The features of `x` that push label `l` up the most (positive contributions, largest
