@@ -1,4 +1,4 @@
-//! A per-thread cache of what the tokenizer learns about a plain ASCII word: its normalised
+//! A per-thread cache of what the tokenizer learns about a word (as written): its normalised
 //! form, the flags of the steps that changed it, its stopword mask and its stem. Words follow
 //! Zipf's law, so most words of a message were seen in earlier messages: one hash lookup
 //! replaces the normalisation steps, two stopword lookups and a stem lookup.
