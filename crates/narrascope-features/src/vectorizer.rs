@@ -203,7 +203,7 @@ impl WordCache {
 
 /// One counted occurrence packed in a `u64` (id in the top 28 bits, family in the next 4,
 /// idf in the low 32), so sorting the occurrences of a text by id is a plain integer sort.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Hit(u64);
 
 /// Largest vocabulary a vectorizer may have (ids must fit the 28 bits of a [`Hit`]).
@@ -474,7 +474,7 @@ impl Vectorizer {
         };
         let shape = self.extract(tokens, range, s, &mut sink);
         s.words = words;
-        hits.sort_unstable_by_key(|h| h.0);
+        hits.sort_unstable();
         // tf-idf, weights
         let sub = self.params.sublinear_tf;
         // Character n-grams and the word-level families are L2-normalised separately (as
