@@ -1,9 +1,12 @@
 //! Feature extraction throughput (tokenize + transform into a sparse TF-IDF vector) with the
 //! built-in model's vectorizer, on fixed texts written for narrascope: 100 tweet-like lines
-//! and two long articles. Also splits the article case into tokenizing and transforming.
+//! and two long articles. Also splits the article case into tokenizing and transforming, and
+//! repeats the tweets with a compact vocabulary (fitted on `data/corpus/train.jsonl`, chi-square
+//! top 3,000 per label), to show what the vocabulary size costs.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use narrascope::features::SparseVector;
+use narrascope::classify::corpus::read_jsonl;
+use narrascope::features::{SparseVector, Vectorizer};
 use narrascope::tokenize::Tokenized;
 use narrascope::Classifier;
 use std::hint::black_box;
@@ -15,6 +18,7 @@ const ARTICLE_5K: &str = include_str!("data/article_5k.txt");
 fn bench_features(c: &mut Criterion) {
     let clf = Classifier::builtin();
     let v = clf.model().vectorizer();
+    eprintln!("built-in vectorizer: {} features", v.len());
     let tweets: Vec<&str> = TWEETS.lines().filter(|l| !l.trim().is_empty()).collect();
     let tweet_bytes: usize = tweets.iter().map(|t| t.len()).sum();
     let mut x = SparseVector::new();
@@ -78,6 +82,37 @@ fn bench_features(c: &mut Criterion) {
             b.iter(|| {
                 v.transform_tokens(black_box(tk), 0..n, &mut x, None);
                 black_box(x.nnz());
+            })
+        },
+    );
+    // the same tweets through a compact vocabulary
+    let train = read_jsonl(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/corpus/train.jsonl"
+    ))
+    .expect("data/corpus/train.jsonl is in the repository");
+    let texts: Vec<&str> = train.iter().map(|d| d.text.as_str()).collect();
+    let labels: Vec<Vec<bool>> = train
+        .iter()
+        .map(|d| vec![d.has("recruitment"), d.has("defection")])
+        .collect();
+    let full = Vectorizer::params().fit(&texts).expect("fit");
+    let xs: Vec<SparseVector> = texts.iter().map(|t| full.transform(t)).collect();
+    let compact = full.select(&xs, &labels, 3000).expect("select");
+    compact.transform_into(ARTICLE_5K, &mut x);
+    group.throughput(Throughput::Bytes(tweet_bytes as u64));
+    group.bench_with_input(
+        BenchmarkId::new(
+            "transform_into",
+            format!("tweets-{}-compact-{}-features", tweets.len(), compact.len()),
+        ),
+        &tweets,
+        |b, tw| {
+            b.iter(|| {
+                for t in tw {
+                    compact.transform_into(black_box(t), &mut x);
+                    black_box(x.nnz());
+                }
             })
         },
     );
