@@ -25,7 +25,7 @@ struct Args {
     #[arg(long, num_args = 1..)]
     dev: Vec<PathBuf>,
     /// Learner: logistic, nb, svm, ftrl or sparse-logistic.
-    #[arg(long, default_value = "logistic")]
+    #[arg(long, default_value = "sparse-logistic")]
     model_kind: String,
     /// Labels to learn (default: every label in the training data).
     #[arg(long = "label", num_args = 1..)]
