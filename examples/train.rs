@@ -37,6 +37,10 @@ struct Args {
     /// learners, 0 for sparse-logistic].
     #[arg(long)]
     select_k: Option<usize>,
+    /// Weight of each training file's documents in the loss, one per --train file (for
+    /// example to balance corpora of different sources; sparse-logistic only) [default: 1 each].
+    #[arg(long = "train-weights", num_args = 1..)]
+    train_weights: Vec<f32>,
     /// Character n-gram lengths, as MIN,MAX [default: 3,5].
     #[arg(long, value_delimiter = ',')]
     char_ngrams: Vec<usize>,
@@ -94,7 +98,24 @@ fn main() -> Result<()> {
     } else {
         args.dev.clone()
     };
-    let train = read(&args.train)?;
+    if !args.train_weights.is_empty() && args.train_weights.len() != args.train.len() {
+        bail!(
+            "--train-weights takes one weight per --train file ({} weights, {} files)",
+            args.train_weights.len(),
+            args.train.len()
+        );
+    }
+    let mut train = Vec::new();
+    let mut weights: Vec<f32> = Vec::new();
+    for (i, p) in args.train.iter().enumerate() {
+        let docs = read(std::slice::from_ref(p))?;
+        weights.extend(std::iter::repeat_n(
+            args.train_weights.get(i).copied().unwrap_or(1.0),
+            docs.len(),
+        ));
+        train.extend(docs);
+    }
+    let weights = (!args.train_weights.is_empty()).then_some(weights);
     let dev = read(&dev_paths).context("reading dev data (give --dev)")?;
     let mut vp = Vectorizer::params().min_df(args.min_df);
     match args.char_ngrams[..] {
@@ -179,7 +200,7 @@ fn main() -> Result<()> {
         args.min_df,
         args.seed
     ));
-    let (model, report) = params.fit(&train, &dev)?;
+    let (model, report) = params.fit_weighted(&train, weights.as_deref(), &dev)?;
     model.save(&args.out)?;
     let size = std::fs::metadata(&args.out)?.len();
     eprintln!(

@@ -120,6 +120,7 @@ fn log1p_exp_neg(m: f64) -> f64 {
 fn loss_grad(
     x: &SparseRecords,
     y: &[bool],
+    rows: Option<&[f32]>,
     p: &SparseLogisticParams,
     theta: &[f64],
     grad: &mut [f64],
@@ -136,6 +137,7 @@ fn loss_grad(
             z += w[j as usize] * v as f64;
         }
         let (sign, weight) = if t { (1.0, p.pos_weight) } else { (-1.0, 1.0) };
+        let weight = weight * rows.map_or(1.0, |r| r[i] as f64);
         let m = sign * z;
         loss += weight * log1p_exp_neg(m);
         // d loss / d z = -sign * sigmoid(-m)
@@ -272,10 +274,21 @@ impl Fit<SparseRecords, Array1<bool>, ClassifyError> for SparseLogisticParams {
                 self.alpha, self.pos_weight
             )));
         }
+        // linfa's dataset weights, when set, weigh each row's loss (the positive weight on top)
+        let rows = ds.weights();
+        if let Some(r) = rows {
+            if r.len() != y.len() || r.iter().any(|w| !w.is_finite() || *w < 0.0) {
+                return Err(ClassifyError::Data(format!(
+                    "{} row weights for {} rows, all finite and >= 0 expected",
+                    r.len(),
+                    y.len()
+                )));
+            }
+        }
         let nf = x.n_features;
         let mut theta = vec![0.0; nf + 1];
         lbfgs(
-            |t, g| loss_grad(x, y, self, t, g),
+            |t, g| loss_grad(x, y, rows, self, t, g),
             &mut theta,
             10,
             self.max_iterations,
@@ -332,14 +345,9 @@ mod tests {
     #[test]
     fn reaches_linfa_logistic_solution() {
         let (sx, dx, y) = problem();
-        let ours = SparseLogisticParams {
-            alpha: 1.0,
-            max_iterations: 500,
-            gradient_tolerance: 1e-7,
-            ..Default::default()
-        }
-        .fit(&DatasetBase::new(sx, y.clone()))
-        .unwrap();
+        let ours = tight(1.0, 1.0)
+            .fit(&DatasetBase::new(sx, y.clone()))
+            .unwrap();
         let theirs = linfa_logistic::LogisticRegression::<f64>::default()
             .alpha(1.0)
             .max_iterations(500)
@@ -353,45 +361,67 @@ mod tests {
         assert!((ours.bias as f64 - sign * theirs.intercept()).abs() < 1e-3);
     }
 
-    #[test]
-    fn positive_weight_equals_repeating_positives() {
-        let (sx, _, y) = problem();
-        let weighted = SparseLogisticParams {
-            alpha: 0.5,
-            pos_weight: 2.0,
+    /// Parameters fitted to convergence.
+    fn tight(alpha: f64, pos_weight: f64) -> SparseLogisticParams {
+        SparseLogisticParams {
+            alpha,
+            pos_weight,
             max_iterations: 500,
             gradient_tolerance: 1e-7,
         }
-        .fit(&DatasetBase::new(sx.clone(), y.clone()))
-        .unwrap();
-        // the same rows with every positive twice
-        let mut rows = Vec::new();
-        let mut yy = Vec::new();
+    }
+
+    /// The rows of `sx` with row `i` (target `t`) repeated `times(i, t)` times.
+    fn repeated(
+        sx: &SparseRecords,
+        y: &Array1<bool>,
+        times: impl Fn(usize, bool) -> usize,
+    ) -> DatasetBase<SparseRecords, Array1<bool>> {
+        let (mut rows, mut yy) = (Vec::new(), Vec::new());
         for (i, &t) in y.iter().enumerate() {
             let (ids, vals) = sx.row(i);
-            let v = SparseVector {
-                indices: ids.to_vec(),
-                values: vals.to_vec(),
-            };
-            for _ in 0..if t { 2 } else { 1 } {
-                rows.push(v.clone());
+            for _ in 0..times(i, t) {
+                rows.push(SparseVector {
+                    indices: ids.to_vec(),
+                    values: vals.to_vec(),
+                });
                 yy.push(t);
             }
         }
-        let repeated = SparseLogisticParams {
-            alpha: 0.5,
-            pos_weight: 1.0,
-            max_iterations: 500,
-            gradient_tolerance: 1e-7,
+        let records = SparseRecords::from_vectors(&rows, sx.nfeatures()).unwrap();
+        DatasetBase::new(records, Array1::from(yy))
+    }
+
+    fn assert_same_weights(a: &LinearScorer, b: &LinearScorer) {
+        for (x, y) in a.weights.iter().zip(&b.weights) {
+            assert!((x - y).abs() < 1e-3, "{x} vs {y}");
         }
-        .fit(&DatasetBase::new(
-            SparseRecords::from_vectors(&rows, sx.nfeatures()).unwrap(),
-            Array1::from(yy),
-        ))
-        .unwrap();
-        for (a, b) in weighted.weights.iter().zip(&repeated.weights) {
-            assert!((a - b).abs() < 1e-3, "{a} vs {b}");
-        }
+        assert!((a.bias - b.bias).abs() < 1e-3, "{} vs {}", a.bias, b.bias);
+    }
+
+    #[test]
+    fn positive_weight_equals_repeating_positives() {
+        let (sx, _, y) = problem();
+        let weighted = tight(0.5, 2.0)
+            .fit(&DatasetBase::new(sx.clone(), y.clone()))
+            .unwrap();
+        let twice = repeated(&sx, &y, |_, t| if t { 2 } else { 1 });
+        assert_same_weights(&weighted, &tight(0.5, 1.0).fit(&twice).unwrap());
+    }
+
+    #[test]
+    fn row_weights_equal_repeating_rows() {
+        let (sx, _, y) = problem();
+        // every third row counts three times
+        let times = |i: usize, _| if i % 3 == 0 { 3 } else { 1 };
+        let w: Array1<f32> = (0..y.len()).map(|i| times(i, true) as f32).collect();
+        let p = tight(0.5, 1.0);
+        let weighted = p
+            .fit(&DatasetBase::new(sx.clone(), y.clone()).with_weights(w))
+            .unwrap();
+        assert_same_weights(&weighted, &p.fit(&repeated(&sx, &y, times)).unwrap());
+        let short = Array1::from(vec![1.0f32; 3]);
+        assert!(p.fit(&DatasetBase::new(sx, y).with_weights(short)).is_err());
     }
 
     #[test]

@@ -238,6 +238,20 @@ impl TrainerParams {
     pub fn fit(&self, train: &[Document], dev: &[Document]) -> Result<(Model, TrainingReport)> {
         self.check_ref()?.fit(train, dev)
     }
+
+    /// Checks the parameters and trains with document weights (see
+    /// [`TrainerValidParams::fit_weighted`]).
+    ///
+    /// # Errors
+    /// Parameter errors, then training errors.
+    pub fn fit_weighted(
+        &self,
+        train: &[Document],
+        weights: Option<&[f32]>,
+        dev: &[Document],
+    ) -> Result<(Model, TrainingReport)> {
+        self.check_ref()?.fit_weighted(train, weights, dev)
+    }
 }
 
 impl TrainerValidParams {
@@ -248,6 +262,38 @@ impl TrainerValidParams {
     /// [`ClassifyError::Data`] for empty data or a label without positives in train or dev;
     /// feature and learner errors.
     pub fn fit(&self, train: &[Document], dev: &[Document]) -> Result<(Model, TrainingReport)> {
+        self.fit_weighted(train, None, dev)
+    }
+
+    /// Like [`Self::fit`], with a weight per training document (for example to balance
+    /// corpora of different sources: a document of weight 0.5 counts half in the loss).
+    /// Supported by [`ModelKind::SparseLogistic`]; the dense linfa learners take no row
+    /// weights.
+    ///
+    /// # Errors
+    /// As [`Self::fit`]; [`ClassifyError::Params`] when weights are given for another learner,
+    /// or are not one finite, non-negative number per training document.
+    pub fn fit_weighted(
+        &self,
+        train: &[Document],
+        weights: Option<&[f32]>,
+        dev: &[Document],
+    ) -> Result<(Model, TrainingReport)> {
+        if let Some(w) = weights {
+            if self.kind != ModelKind::SparseLogistic {
+                return Err(ClassifyError::Params(format!(
+                    "row weights need the sparse-logistic learner, not {}",
+                    self.kind
+                )));
+            }
+            if w.len() != train.len() || w.iter().any(|x| !x.is_finite() || *x < 0.0) {
+                return Err(ClassifyError::Params(format!(
+                    "{} weights for {} training documents (one finite weight >= 0 each)",
+                    w.len(),
+                    train.len()
+                )));
+            }
+        }
         let t0 = std::time::Instant::now();
         if train.is_empty() || dev.is_empty() {
             return Err(ClassifyError::Data(
@@ -272,9 +318,12 @@ impl TrainerValidParams {
         // training rows (with translations as extra rows when asked)
         let mut texts: Vec<&str> = Vec::with_capacity(train.len());
         let mut rows: Vec<&Document> = Vec::with_capacity(train.len());
-        for d in train {
+        let mut row_weights: Vec<f32> = Vec::with_capacity(train.len());
+        for (i, d) in train.iter().enumerate() {
+            let w = weights.map_or(1.0, |w| w[i]);
             texts.push(&d.text);
             rows.push(d);
+            row_weights.push(w);
             if self.english_translations {
                 if let Some(en) = d
                     .text_en
@@ -283,6 +332,7 @@ impl TrainerValidParams {
                 {
                     texts.push(en);
                     rows.push(d);
+                    row_weights.push(w);
                 }
             }
         }
@@ -381,7 +431,13 @@ impl TrainerValidParams {
                 cols.sort_unstable();
             }
             let data = match &sparse_records {
-                Some(r) => Data::Sparse(DatasetBase::new(r.clone(), y.clone())),
+                Some(r) => {
+                    let ds = DatasetBase::new(r.clone(), y.clone());
+                    Data::Sparse(match weights {
+                        Some(_) => ds.with_weights(Array1::from(row_weights.clone())),
+                        None => ds,
+                    })
+                }
                 None => Data::Dense(Dataset::new(
                     dense_columns(&xs_train, &cols, vectorizer.len()),
                     y.clone(),
