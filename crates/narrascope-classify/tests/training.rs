@@ -275,13 +275,19 @@ fn document_weights_change_the_fit_and_are_checked() {
     let (plain, _) = p.fit(&train, &dev).unwrap();
     let ones = vec![1.0f32; train.len()];
     let (same, _) = p.fit_weighted(&train, Some(&ones), &dev).unwrap();
-    assert_eq!(plain.to_bytes(), same.to_bytes(), "weights of 1 change nothing");
+    assert_eq!(
+        plain.to_bytes(),
+        same.to_bytes(),
+        "weights of 1 change nothing"
+    );
     let mut w = ones.clone();
     w[0] = 5.0;
     let (heavier, _) = p.fit_weighted(&train, Some(&w), &dev).unwrap();
     assert_ne!(plain.to_bytes(), heavier.to_bytes());
     assert!(p.fit_weighted(&train, Some(&w[1..]), &dev).is_err());
-    assert!(p.fit_weighted(&train, Some(&vec![f32::NAN; train.len()]), &dev).is_err());
+    assert!(p
+        .fit_weighted(&train, Some(&vec![f32::NAN; train.len()]), &dev)
+        .is_err());
     let dense = params(ModelKind::Logistic);
     assert!(dense.fit_weighted(&train, Some(&ones), &dev).is_err());
 }

@@ -197,6 +197,8 @@ struct WordEntry {
 }
 
 impl WordCache {
+    /// Longest normalised word (bytes) the cache keeps; longer ones are computed each time.
+    const MAX_WORD_BYTES: usize = 64;
     /// Entries kept before the cache is emptied (bounds memory on endless streams).
     const MAX_WORDS: usize = 50_000;
 }
@@ -908,6 +910,12 @@ impl Sink for TransformSink<'_> {
     }
 
     fn word(&mut self, v: &Vectorizer, w: WordForms<'_>, s: &mut Scratch) {
+        if w.norm.len() > WordCache::MAX_WORD_BYTES {
+            // long words are rare: computed every time, never cached (bounds the memory)
+            let mut plain =
+                FnSink(|k, fam, span, name: &dyn Fn() -> String| self.emit(k, fam, span, name));
+            return plain.word(v, w, s);
+        }
         let (span, unigram, chars) = (w.span, w.unigram, w.chars);
         let mut e = match self.words.map.get(w.norm) {
             Some(&e) => e,

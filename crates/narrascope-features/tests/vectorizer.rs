@@ -199,6 +199,8 @@ fn word_cache_is_invisible() {
         "die Brüder und die Schwestern kommen, running und joining, wir kommen",
         "les frères et les soeurs, running et joining, nous partons",
         "the brothers kept running",
+        // longer than the caches keep (64 bytes): computed each time, same result
+        "the caravan of the khilafahkhilafahkhilafahkhilafahkhilafahkhilafahkhilafahkhilafah leaves",
     ]);
     let v1 = Vectorizer::params().min_df(1).fit(&docs).unwrap();
     let v2 = Vectorizer::params().min_df(1).fit(&docs[3..]).unwrap();

@@ -147,6 +147,11 @@ pub(crate) fn cached_stem(
     word: &str,
     f: impl FnOnce(&str),
 ) {
+    if word.len() > 64 {
+        // long words are rare and would make the cache's memory depend on the input
+        f(&stemmer.stem(word));
+        return;
+    }
     STEM_CACHE.with(|c| {
         let mut c = c.borrow_mut();
         let map = &mut c[lang.index()];

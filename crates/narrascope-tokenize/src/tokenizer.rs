@@ -566,7 +566,7 @@ impl Tokenizer {
             }
             let mut cached = u32::MAX;
             match r.kind {
-                TokenKind::Word if !r.joined => {
+                TokenKind::Word if !r.joined && s.len() <= WordCache::MAX_WORD_BYTES => {
                     let latin = ctx.mostly_latin;
                     let id = match cache.get(latin, s) {
                         Some(id) => id,

@@ -3,9 +3,9 @@
 //! Zipf's law, so most words of a message were seen in earlier messages: one hash lookup
 //! replaces the normalisation steps, two stopword lookups and a stem lookup.
 //!
-//! The cache belongs to one tokenizer at a time (tokenizers get a process-unique id) and is
-//! emptied when it grows past [`WordCache::MAX_WORDS`], so memory stays bounded on endless
-//! streams. Results never depend on the cache: a miss computes exactly what a hit returns
+//! The cache belongs to one tokenizer at a time (tokenizers get a process-unique id), holds
+//! words of at most [`WordCache::MAX_WORD_BYTES`] bytes and is emptied when it grows past
+//! [`WordCache::MAX_WORDS`], so memory stays bounded on endless or hostile streams. Results never depend on the cache: a miss computes exactly what a hit returns
 //! (checked by the crate's property tests, which tokenize texts cold and warm).
 
 use std::cell::RefCell;
@@ -39,6 +39,9 @@ pub(crate) struct WordCache {
 impl WordCache {
     /// Entries kept before the cache is emptied.
     pub const MAX_WORDS: usize = 100_000;
+    /// Longest word (in bytes, as written) the cache keeps: longer ones are rare, and bounding
+    /// them bounds the cache's memory (a few tens of MB at most) whatever the input.
+    pub const MAX_WORD_BYTES: usize = 64;
 
     /// Makes the cache belong to tokenizer `owner`, emptying it when it belonged to another
     /// one or is full. Call only between documents (entry indices stay valid until then).

@@ -157,6 +157,7 @@ proptest! {
                 "Join", "join", "JOIN", "j01n", "the", "der", "le", "Brothers", "hijrah",
                 "HIJRAAAH", "l'état", "don't", "we", "Wir", "kommen", "martyrs", "running",
                 "ran", "#JoinUs", "caliphate", "1234", "!", "جهاد", "и",
+                "Brotherhoodbrotherhoodbrotherhoodbrotherhoodbrotherhoodbrotherhoodbrotherhood",
             ]).prop_map(String::from),
             1..12,
         ),
