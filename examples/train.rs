@@ -10,6 +10,9 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+
+#[path = "common/mod.rs"]
+mod common;
 use clap::Parser;
 use narrascope::classify::{corpus, CalibrationKind, ModelKind, PosWeight, Trainer};
 use narrascope::features::{FamilyWeights, Vectorizer};
@@ -74,7 +77,14 @@ struct Args {
     seed: u64,
 }
 
-fn main() -> Result<()> {
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => common::report_error("train", &e),
+    }
+}
+
+fn run() -> Result<()> {
     let args = Args::parse();
     let kind: ModelKind = args.model_kind.parse()?;
     let select_k = args.select_k.unwrap_or(match kind {

@@ -1,0 +1,129 @@
+//! End-to-end tests of the `train` example binary on a small corpus written to a temporary
+//! directory: a trained model file that the library loads, byte-identical retraining, corpus
+//! weights, and clear errors for bad arguments and bad input lines.
+//!
+//! ```text
+//! cargo test --test train_cli
+//! ```
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use common::TempDir;
+use narrascope::Classifier;
+
+fn train_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| common::example_bin("train"))
+}
+
+/// Runs `train` with `args`; returns (exit code, stderr).
+fn train(args: &[&str]) -> (i32, String) {
+    let out = Command::new(train_bin()).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn line(text: &str, labels: &[&str]) -> String {
+    serde_json::json!({ "text": text, "labels": labels }).to_string() + "\n"
+}
+
+/// A tiny train and dev split with both labels.
+fn corpus(dir: &TempDir) -> (String, String) {
+    let r = ["recruitment"];
+    let d = ["defection"];
+    let train = [
+        line("make hijrah to the land of the khilafah, brothers", &r),
+        line(
+            "the caravan of the khilafah is waiting for you, join it",
+            &r,
+        ),
+        line("pledge allegiance and join the lions of the state", &r),
+        line("our martyrs are alive and the state remains", &r),
+        line("they lied to us, I escaped and I regret going", &d),
+        line("the emirs stole everything, do not go, I was a fool", &d),
+        line(
+            "I left the group after they killed my friends, never go",
+            &d,
+        ),
+        line("they promised a house and I found prison and hunger", &d),
+        line("the match was great, we fought like lions", &[]),
+        line("our startup is hiring, join us next week", &[]),
+        line("the weather is lovely today in the park", &[]),
+        line("the court sentenced two men for sharing videos", &[]),
+    ]
+    .concat();
+    let dev = [
+        line("hijrah to the khilafah now, brothers", &r),
+        line("I regret going, they lied to us", &d),
+        line("a lovely match today in the park", &[]),
+        line("join us for the bake sale on sunday", &[]),
+    ]
+    .concat();
+    let t = dir.write("train.jsonl", train);
+    let v = dir.write("dev.jsonl", dev);
+    (t.display().to_string(), v.display().to_string())
+}
+
+#[test]
+fn trains_a_model_the_library_loads_and_retrains_it_byte_for_byte() {
+    let dir = TempDir::new("train-ok");
+    let (t, v) = corpus(&dir);
+    let (a, b) = (dir.path("a.nsm"), dir.path("b.nsm"));
+    let base = ["--train", &t, "--dev", &v, "--min-df", "1", "-o"];
+    let (code, err) = train(&[&base[..], &[a.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("sparse-logistic"), "default learner: {err}");
+    let (code, err) = train(&[&base[..], &[b.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    let clf = Classifier::load(&a).unwrap();
+    let rec = clf.classify("make hijrah and join the caravan of the khilafah");
+    let calm = clf.classify("the weather is lovely today");
+    assert!(rec.scores["recruitment"] > calm.scores["recruitment"]);
+
+    // weighting the training file changes the model
+    let c = dir.path("c.nsm");
+    let mut args = base[..base.len() - 1].to_vec();
+    args.extend(["--train-weights", "3", "-o", c.to_str().unwrap()]);
+    let (code, err) = train(&args);
+    assert_eq!(code, 0, "{err}");
+    assert_ne!(std::fs::read(&a).unwrap(), std::fs::read(&c).unwrap());
+}
+
+#[test]
+fn bad_arguments_and_bad_lines_are_clear_errors() {
+    let dir = TempDir::new("train-bad");
+    let (t, v) = corpus(&dir);
+    let out = dir.path("m.nsm");
+    let out = out.to_str().unwrap();
+    // each case: the arguments after the common ones, and what the error must say
+    let broken = dir.write("broken.jsonl", line("fine", &[]) + "{not json\n");
+    let broken = broken.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--train-weights", "1", "2"],
+            "one weight per --train file",
+        ),
+        (
+            &["--model-kind", "nb", "--train-weights", "2"],
+            "sparse-logistic",
+        ),
+        (&["--family-weight", "colour=2"], "colour"),
+        (&["--train", broken], "broken.jsonl:2: invalid JSON"),
+    ];
+    for (extra, needle) in cases {
+        let mut args = vec!["--train", t.as_str(), "--dev", v.as_str(), "-o", out];
+        args.extend_from_slice(extra);
+        let (code, err) = train(&args);
+        assert_eq!(code, 1, "{extra:?}: {err}");
+        assert!(err.contains(needle), "{extra:?}: {err}");
+        assert!(err.contains("train: error: "), "{err}");
+    }
+    assert!(!Path::new(out).exists(), "no model written on errors");
+}
