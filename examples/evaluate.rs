@@ -369,6 +369,47 @@ mod plot {
 
     const SIZE: (u32, u32) = (720, 540);
 
+    /// The chart every plot draws on: probabilities or shares on both axes.
+    type Chart<'a, 'b> = ChartContext<
+        'a,
+        SVGBackend<'b>,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >;
+
+    /// Draws one SVG figure: a titled chart over `[0, 1] x [0, y_max]` with axis descriptions,
+    /// whatever `draw` adds, and the legend at `legend`.
+    fn figure(
+        path: &Path,
+        caption: String,
+        axes: (&str, &str, f64),
+        legend: SeriesLabelPosition,
+        draw: impl FnOnce(&mut Chart<'_, '_>) -> Result<()>,
+    ) -> Result<()> {
+        let (x_desc, y_desc, y_max) = axes;
+        let root = SVGBackend::new(path, SIZE).into_drawing_area();
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(caption, ("sans-serif", 22))
+            .margin(12)
+            .x_label_area_size(45)
+            .y_label_area_size(55)
+            .build_cartesian_2d(0f64..1.0, 0f64..y_max)?;
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .draw()?;
+        draw(&mut chart)?;
+        chart
+            .configure_series_labels()
+            .position(legend)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()?;
+        root.present()?;
+        Ok(())
+    }
+
     pub fn label(
         dir: &Path,
         name: &str,
@@ -411,63 +452,50 @@ mod plot {
         flag: &BinaryMetrics,
         high: Option<&BinaryMetrics>,
     ) -> Result<()> {
-        let root = SVGBackend::new(path, SIZE).into_drawing_area();
-        root.fill(&WHITE)?;
         let ap = metrics::average_precision(scores, truth);
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!("{name}: precision-recall (AP {ap:.3})"),
-                ("sans-serif", 22),
-            )
-            .margin(12)
-            .x_label_area_size(45)
-            .y_label_area_size(55)
-            .build_cartesian_2d(0f64..1.0, 0f64..1.02)?;
-        chart
-            .configure_mesh()
-            .x_desc("recall")
-            .y_desc("precision")
-            .draw()?;
-        let base = truth.iter().filter(|&&t| t).count() as f64 / truth.len().max(1) as f64;
-        chart
-            .draw_series(LineSeries::new(
-                [(0.0, base), (1.0, base)],
-                BLACK.mix(0.35).stroke_width(1),
-            ))?
-            .label(format!("share of positives ({base:.3})"))
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.35)));
-        chart
-            .draw_series(LineSeries::new(
-                narrascope::classify::metrics::pr_curve(scores, truth),
-                BLUE.stroke_width(2),
-            ))?
-            .label("model")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLUE.stroke_width(2)));
-        let mut ops = vec![(flag, RED, "flag")];
-        if let Some(h) = high {
-            ops.push((h, GREEN, "high precision"));
-        }
-        for (m, colour, what) in ops {
-            chart
-                .draw_series(std::iter::once(Circle::new(
-                    (m.recall, m.precision),
-                    6,
-                    colour.filled(),
-                )))?
-                .label(format!(
-                    "{what} threshold {:.3}: P {:.2} R {:.2}",
-                    m.threshold, m.precision, m.recall
-                ))
-                .legend(move |(x, y)| Circle::new((x + 10, y), 5, colour.filled()));
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()?;
-        root.present()?;
-        Ok(())
+        let caption = format!("{name}: precision-recall (AP {ap:.3})");
+        let axes = ("recall", "precision", 1.02);
+        figure(
+            path,
+            caption,
+            axes,
+            SeriesLabelPosition::LowerLeft,
+            |chart| {
+                let base = truth.iter().filter(|&&t| t).count() as f64 / truth.len().max(1) as f64;
+                chart
+                    .draw_series(LineSeries::new(
+                        [(0.0, base), (1.0, base)],
+                        BLACK.mix(0.35).stroke_width(1),
+                    ))?
+                    .label(format!("share of positives ({base:.3})"))
+                    .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.35)));
+                chart
+                    .draw_series(LineSeries::new(
+                        metrics::pr_curve(scores, truth),
+                        BLUE.stroke_width(2),
+                    ))?
+                    .label("model")
+                    .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLUE.stroke_width(2)));
+                let mut ops = vec![(flag, RED, "flag")];
+                if let Some(h) = high {
+                    ops.push((h, GREEN, "high precision"));
+                }
+                for (m, colour, what) in ops {
+                    chart
+                        .draw_series(std::iter::once(Circle::new(
+                            (m.recall, m.precision),
+                            6,
+                            colour.filled(),
+                        )))?
+                        .label(format!(
+                            "{what} threshold {:.3}: P {:.2} R {:.2}",
+                            m.threshold, m.precision, m.recall
+                        ))
+                        .legend(move |(x, y)| Circle::new((x + 10, y), 5, colour.filled()));
+                }
+                Ok(())
+            },
+        )
     }
 
     fn calibration(path: &Path, name: &str, scores: &[f32], truth: &[bool]) -> Result<()> {
@@ -485,54 +513,48 @@ mod plot {
             .filter(|&b| n[b] > 0)
             .map(|b| (sum[b] / n[b] as f64, pos[b] as f64 / n[b] as f64, n[b]))
             .collect();
-        let root = SVGBackend::new(path, SIZE).into_drawing_area();
-        root.fill(&WHITE)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(format!("{name}: calibration (10 bins)"), ("sans-serif", 22))
-            .margin(12)
-            .x_label_area_size(45)
-            .y_label_area_size(55)
-            .build_cartesian_2d(0f64..1.0, 0f64..1.0)?;
-        chart
-            .configure_mesh()
-            .x_desc("mean predicted probability")
-            .y_desc("observed share of positives")
-            .draw()?;
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(0.0, 0.0), (1.0, 1.0)],
-                6,
-                4,
-                BLACK.mix(0.5).stroke_width(1),
-            ))?
-            .label("perfect calibration")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.5)));
-        chart
-            .draw_series(LineSeries::new(
-                pts.iter().map(|p| (p.0, p.1)),
-                BLUE.stroke_width(2),
-            ))?
-            .label("model")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLUE.stroke_width(2)));
-        chart.draw_series(
-            pts.iter()
-                .map(|p| Circle::new((p.0, p.1), 4, BLUE.filled())),
-        )?;
-        chart.draw_series(pts.iter().map(|p| {
-            Text::new(
-                format!("n={}", p.2),
-                (p.0, (p.1 + 0.03).min(0.97)),
-                ("sans-serif", 12).into_font().color(&BLACK.mix(0.7)),
-            )
-        }))?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()?;
-        root.present()?;
-        Ok(())
+        let caption = format!("{name}: calibration (10 bins)");
+        let axes = (
+            "mean predicted probability",
+            "observed share of positives",
+            1.0,
+        );
+        figure(
+            path,
+            caption,
+            axes,
+            SeriesLabelPosition::UpperLeft,
+            |chart| {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(0.0, 0.0), (1.0, 1.0)],
+                        6,
+                        4,
+                        BLACK.mix(0.5).stroke_width(1),
+                    ))?
+                    .label("perfect calibration")
+                    .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.5)));
+                chart
+                    .draw_series(LineSeries::new(
+                        pts.iter().map(|p| (p.0, p.1)),
+                        BLUE.stroke_width(2),
+                    ))?
+                    .label("model")
+                    .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLUE.stroke_width(2)));
+                chart.draw_series(
+                    pts.iter()
+                        .map(|p| Circle::new((p.0, p.1), 4, BLUE.filled())),
+                )?;
+                chart.draw_series(pts.iter().map(|p| {
+                    Text::new(
+                        format!("n={}", p.2),
+                        (p.0, (p.1 + 0.03).min(0.97)),
+                        ("sans-serif", 12).into_font().color(&BLACK.mix(0.7)),
+                    )
+                }))?;
+                Ok(())
+            },
+        )
     }
 
     fn histogram(
@@ -561,50 +583,42 @@ mod plot {
             .fold(0.0, f64::max)
             .max(0.01)
             * 1.1;
-        let root = SVGBackend::new(path, SIZE).into_drawing_area();
-        root.fill(&WHITE)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(format!("{name}: score histograms"), ("sans-serif", 22))
-            .margin(12)
-            .x_label_area_size(45)
-            .y_label_area_size(55)
-            .build_cartesian_2d(0f64..1.0, 0f64..ymax)?;
-        chart
-            .configure_mesh()
-            .x_desc("calibrated probability")
-            .y_desc("share of the class")
-            .draw()?;
-        let w = 1.0 / BINS as f64;
-        let classes = [(0usize, BLUE, "negatives"), (1usize, RED, "positives")];
-        for (c, colour, what) in classes {
-            chart
-                .draw_series((0..BINS).filter(|&b| counts[c][b] > 0).map(|b| {
-                    let x0 = b as f64 * w;
-                    Rectangle::new(
-                        [(x0 + w * 0.05, 0.0), (x0 + w * 0.95, share(c, b))],
-                        colour.mix(0.45).filled(),
-                    )
-                }))?
-                .label(format!("{what} (n={})", n_class[c]))
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 16, y + 5)], colour.mix(0.45).filled())
-                });
-        }
-        let t = flag.threshold as f64;
-        chart
-            .draw_series(LineSeries::new(
-                [(t, 0.0), (t, ymax)],
-                BLACK.stroke_width(2),
-            ))?
-            .label(format!("flag threshold {t:.3}"))
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperMiddle)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()?;
-        root.present()?;
-        Ok(())
+        let caption = format!("{name}: score histograms");
+        let axes = ("calibrated probability", "share of the class", ymax);
+        figure(
+            path,
+            caption,
+            axes,
+            SeriesLabelPosition::UpperMiddle,
+            |chart| {
+                let w = 1.0 / BINS as f64;
+                let classes = [(0usize, BLUE, "negatives"), (1usize, RED, "positives")];
+                for (c, colour, what) in classes {
+                    chart
+                        .draw_series((0..BINS).filter(|&b| counts[c][b] > 0).map(|b| {
+                            let x0 = b as f64 * w;
+                            Rectangle::new(
+                                [(x0 + w * 0.05, 0.0), (x0 + w * 0.95, share(c, b))],
+                                colour.mix(0.45).filled(),
+                            )
+                        }))?
+                        .label(format!("{what} (n={})", n_class[c]))
+                        .legend(move |(x, y)| {
+                            Rectangle::new([(x, y - 5), (x + 16, y + 5)], colour.mix(0.45).filled())
+                        });
+                }
+                let t = flag.threshold as f64;
+                chart
+                    .draw_series(LineSeries::new(
+                        [(t, 0.0), (t, ymax)],
+                        BLACK.stroke_width(2),
+                    ))?
+                    .label(format!("flag threshold {t:.3}"))
+                    .legend(|(x, y)| {
+                        PathElement::new([(x, y), (x + 20, y)], BLACK.stroke_width(2))
+                    });
+                Ok(())
+            },
+        )
     }
 }

@@ -37,32 +37,9 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const LABELS: [&str; 2] = ["recruitment", "defection"];
-const GENRES: [&str; 11] = [
-    "tweet",
-    "forum",
-    "speech",
-    "testimony",
-    "interview",
-    "news",
-    "research",
-    "article",
-    "counter_speech",
-    "religious",
-    "everyday",
-];
-const LANGS: [&str; 4] = ["en", "fr", "de", "ar"];
-const EVASIONS: [&str; 6] = [
-    "leet",
-    "homoglyph",
-    "spaced",
-    "zero_width",
-    "elongation",
-    "mixed",
-];
-const SPLITS: [&str; 3] = ["train", "dev", "test"];
-const COMBOS: [&str; 4] = ["none", "recruitment", "defection", "both"];
-const NEAR_DUP_JACCARD: f64 = 0.6;
+#[path = "common/corpus_schema.rs"]
+mod schema;
+use schema::{near_duplicates, COMBOS, EVASIONS, GENRES, LABELS, LANGS, NEAR_DUP_JACCARD, SPLITS};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -110,59 +87,6 @@ fn fnv1a64(s: &str) -> u64 {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
-}
-
-/// The set of word 3-grams of a text (lower-cased, split on non-alphanumeric characters).
-fn trigrams(text: &str) -> HashSet<String> {
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words.len() < 3 {
-        return std::iter::once(words.join(" ")).collect();
-    }
-    words.windows(3).map(|w| w.join(" ")).collect()
-}
-
-/// All pairs `(i, j, jaccard)` with `i < j` and Jaccard >= [`NEAR_DUP_JACCARD`], plus the
-/// highest similarity seen between any two passages.
-fn near_duplicates(passages: &[Passage]) -> (Vec<(usize, usize, f64)>, f64) {
-    let grams: Vec<HashSet<String>> = passages.iter().map(|p| trigrams(&p.text)).collect();
-    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, set) in grams.iter().enumerate() {
-        for g in set {
-            index.entry(g.as_str()).or_default().push(i);
-        }
-    }
-    let mut pairs = Vec::new();
-    let mut max_sim: f64 = 0.0;
-    let mut shared: HashMap<usize, usize> = HashMap::new();
-    for (i, set) in grams.iter().enumerate() {
-        shared.clear();
-        for g in set {
-            for &j in &index[g.as_str()] {
-                if j > i {
-                    *shared.entry(j).or_default() += 1;
-                }
-            }
-        }
-        let mut found: Vec<(usize, f64)> = shared
-            .iter()
-            .map(|(&j, &inter)| {
-                let union = set.len() + grams[j].len() - inter;
-                (j, inter as f64 / union as f64)
-            })
-            .collect();
-        found.sort_by_key(|&(j, _)| j);
-        for (j, sim) in found {
-            max_sim = max_sim.max(sim);
-            if sim >= NEAR_DUP_JACCARD {
-                pairs.push((i, j, sim));
-            }
-        }
-    }
-    (pairs, max_sim)
 }
 
 struct UnionFind {
@@ -404,7 +328,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         .map(|p| group_index[p.group.as_str()])
         .collect();
 
-    let (pairs, max_sim) = near_duplicates(&passages);
+    let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
+    let (pairs, max_sim) = near_duplicates(&texts);
     println!(
         "near-duplicate pairs (word 3-gram Jaccard >= {NEAR_DUP_JACCARD}): {}; highest similarity between any two passages: {max_sim:.3}",
         pairs.len()

@@ -12,9 +12,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-const SPLITS: [&str; 3] = ["train", "dev", "test"];
-const LANGS: [&str; 4] = ["en", "fr", "de", "ar"];
-const NEAR_DUP_JACCARD: f64 = 0.6;
+#[path = "../examples/common/corpus_schema.rs"]
+mod schema;
+use schema::{near_duplicates, COMBOS, EVASIONS, GENRES, LABELS, LANGS, NEAR_DUP_JACCARD, SPLITS};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -72,50 +72,6 @@ fn read_lines(path: &Path) -> Vec<(usize, String)> {
         .collect()
 }
 
-fn trigrams(text: &str) -> HashSet<String> {
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words.len() < 3 {
-        return std::iter::once(words.join(" ")).collect();
-    }
-    words.windows(3).map(|w| w.join(" ")).collect()
-}
-
-/// Pairs with word 3-gram Jaccard >= [`NEAR_DUP_JACCARD`], found through an inverted index.
-fn near_duplicates(texts: &[&str]) -> Vec<(usize, usize, f64)> {
-    let grams: Vec<HashSet<String>> = texts.iter().map(|t| trigrams(t)).collect();
-    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, set) in grams.iter().enumerate() {
-        for g in set {
-            index.entry(g.as_str()).or_default().push(i);
-        }
-    }
-    let mut pairs = Vec::new();
-    let mut shared: HashMap<usize, usize> = HashMap::new();
-    for (i, set) in grams.iter().enumerate() {
-        shared.clear();
-        for g in set {
-            for &j in &index[g.as_str()] {
-                if j > i {
-                    *shared.entry(j).or_default() += 1;
-                }
-            }
-        }
-        for (&j, &inter) in &shared {
-            let union = set.len() + grams[j].len() - inter;
-            let sim = inter as f64 / union as f64;
-            if sim >= NEAR_DUP_JACCARD {
-                pairs.push((i, j, sim));
-            }
-        }
-    }
-    pairs.sort_by_key(|&(i, j, _)| (i, j));
-    pairs
-}
-
 fn corpus() -> &'static Corpus {
     static CORPUS: OnceLock<Corpus> = OnceLock::new();
     CORPUS.get_or_init(|| {
@@ -144,7 +100,7 @@ fn corpus() -> &'static Corpus {
             }
         }
         let texts: Vec<&str> = written.iter().map(|p| p.text.as_str()).collect();
-        let near_dups = near_duplicates(&texts);
+        let (near_dups, _) = near_duplicates(&texts);
         Corpus {
             written,
             splits,
@@ -177,19 +133,6 @@ fn split_of_written(c: &Corpus) -> Vec<&'static str> {
 #[test]
 fn written_passages_are_valid() {
     let c = corpus();
-    let genres = [
-        "tweet",
-        "forum",
-        "speech",
-        "testimony",
-        "interview",
-        "news",
-        "research",
-        "article",
-        "counter_speech",
-        "religious",
-        "everyday",
-    ];
     let mut ids = HashSet::new();
     let mut problems = Vec::new();
     for p in &c.written {
@@ -197,16 +140,17 @@ fn written_passages_are_valid() {
             problems.push(format!("{}: duplicate id", p.id));
         }
         let set: HashSet<&str> = p.labels.iter().map(String::as_str).collect();
-        if set.len() != p.labels.len()
-            || set.iter().any(|l| *l != "recruitment" && *l != "defection")
-        {
+        if set.len() != p.labels.len() || set.iter().any(|l| !LABELS.contains(l)) {
             problems.push(format!("{}: labels {:?}", p.id, p.labels));
         }
-        if !genres.contains(&p.genre.as_str()) {
+        if !GENRES.contains(&p.genre.as_str()) {
             problems.push(format!("{}: genre {}", p.id, p.genre));
         }
         if !LANGS.contains(&p.lang.as_str()) {
             problems.push(format!("{}: lang {}", p.id, p.lang));
+        }
+        if let Some(e) = p.evasion.as_deref().filter(|e| !EVASIONS.contains(e)) {
+            problems.push(format!("{}: evasion {e}", p.id));
         }
         if p.text.trim().is_empty() || p.group.trim().is_empty() || p.id.trim().is_empty() {
             problems.push(format!("{}: empty id, text or group", p.id));
@@ -387,7 +331,7 @@ fn every_split_has_every_language_and_label_set() {
     let mut missing = Vec::new();
     for s in SPLITS {
         for l in LANGS {
-            for k in ["none", "recruitment", "defection", "both"] {
+            for k in COMBOS {
                 if !cells.contains_key(&(s, l, k)) {
                     missing.push(format!("{s} has no {l} {k}"));
                 }

@@ -100,60 +100,29 @@ impl TrainerParams {
             notes: String::new(),
         })
     }
-    /// Learner.
-    pub fn kind(mut self, k: ModelKind) -> Self {
-        self.0.kind = k;
-        self
-    }
-    /// Restrict to these labels.
-    pub fn labels(mut self, labels: Vec<String>) -> Self {
-        self.0.labels = Some(labels);
-        self
-    }
-    /// Vectorizer parameters.
-    pub fn vectorizer(mut self, v: VectorizerParams) -> Self {
-        self.0.vectorizer = v;
-        self
-    }
-    /// Chi-square top-K per label (`None`: no selection).
-    pub fn select_k(mut self, k: Option<usize>) -> Self {
-        self.0.select_k = k;
-        self
-    }
-    /// Grid of strengths.
-    pub fn strengths(mut self, s: Vec<f64>) -> Self {
-        self.0.strengths = Some(s);
-        self
-    }
-    /// Grid of positive weights.
-    pub fn pos_weights(mut self, w: Vec<PosWeight>) -> Self {
-        self.0.pos_weights = w;
-        self
-    }
-    /// Iterations (logistic) or epochs (ftrl).
-    pub fn max_iterations(mut self, n: u64) -> Self {
-        self.0.max_iterations = Some(n);
-        self
-    }
-    /// Calibration.
-    pub fn calibration(mut self, c: CalibrationKind) -> Self {
-        self.0.calibration = c;
-        self
-    }
-    /// Target precision of the high-precision threshold.
-    pub fn target_precision(mut self, p: f64) -> Self {
-        self.0.target_precision = p;
-        self
-    }
-    /// Seed.
-    pub fn seed(mut self, s: u64) -> Self {
-        self.0.seed = s;
-        self
-    }
-    /// Also train on English translations (`text_en`).
-    pub fn english_translations(mut self, on: bool) -> Self {
-        self.0.english_translations = on;
-        self
+    narrascope_features::setters! {
+        /// Learner.
+        kind: ModelKind,
+        /// Restrict to these labels.
+        labels: Vec<String> => Some,
+        /// Vectorizer parameters.
+        vectorizer: VectorizerParams,
+        /// Chi-square top-K per label (`None`: no selection).
+        select_k: Option<usize>,
+        /// Grid of strengths.
+        strengths: Vec<f64> => Some,
+        /// Grid of positive weights.
+        pos_weights: Vec<PosWeight>,
+        /// Iterations (logistic) or epochs (ftrl).
+        max_iterations: u64 => Some,
+        /// Calibration.
+        calibration: CalibrationKind,
+        /// Target precision of the high-precision threshold.
+        target_precision: f64,
+        /// Seed.
+        seed: u64,
+        /// Also train on English translations (`text_en`).
+        english_translations: bool,
     }
     /// Notes stored in the model's training summary.
     pub fn notes(mut self, n: impl Into<String>) -> Self {

@@ -31,6 +31,21 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+/// Builder setters for the `*Params(ValidParams)` newtypes of narrascope's crates: `name: Type`
+/// stores the argument in the field of the same name, `name: Type => Some` stores
+/// `Some(argument)`. Internal to narrascope (used by `narrascope-classify` too).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty $(=> $wrap:ident)?,)*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, value: $ty) -> Self {
+            self.0.$name = $($wrap)?(value);
+            self
+        }
+    )*};
+}
+
 mod error;
 pub mod hash;
 pub mod lexicon;

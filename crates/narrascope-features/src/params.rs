@@ -154,45 +154,26 @@ impl VectorizerParams {
             lexicons: LexiconSet::builtin(),
         })
     }
-    /// Longest word n-gram (1, 2 or 3).
-    pub fn word_ngram_order(mut self, n: usize) -> Self {
-        self.0.word_ngram_order = n;
-        self
-    }
     /// Character n-gram lengths.
     pub fn char_ngram_range(mut self, min: usize, max: usize) -> Self {
         self.0.char_ngram_range = (min, max);
         self
     }
-    /// Minimum document frequency.
-    pub fn min_df(mut self, n: usize) -> Self {
-        self.0.min_df = n;
-        self
-    }
-    /// Vocabulary cap.
-    pub fn max_features(mut self, n: usize) -> Self {
-        self.0.max_features = n;
-        self
-    }
-    /// Sublinear term frequency.
-    pub fn sublinear_tf(mut self, on: bool) -> Self {
-        self.0.sublinear_tf = on;
-        self
-    }
-    /// Family weights.
-    pub fn weights(mut self, w: FamilyWeights) -> Self {
-        self.0.weights = w;
-        self
-    }
-    /// Tokenizer configuration.
-    pub fn tokenizer(mut self, t: TokenizerConfig) -> Self {
-        self.0.tokenizer = t;
-        self
-    }
-    /// Lexicons (default: the built-in ones).
-    pub fn lexicons(mut self, l: LexiconSet) -> Self {
-        self.0.lexicons = l;
-        self
+    setters! {
+        /// Longest word n-gram (1, 2 or 3).
+        word_ngram_order: usize,
+        /// Minimum document frequency.
+        min_df: usize,
+        /// Vocabulary cap.
+        max_features: usize,
+        /// Sublinear term frequency.
+        sublinear_tf: bool,
+        /// Family weights.
+        weights: FamilyWeights,
+        /// Tokenizer configuration.
+        tokenizer: TokenizerConfig,
+        /// Lexicons (default: the built-in ones).
+        lexicons: LexiconSet,
     }
 }
 
