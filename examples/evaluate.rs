@@ -165,7 +165,14 @@ fn run() -> Result<()> {
             }
         }
         if let Some(dir) = &args.plot {
-            plot::label(dir, &lm.name, &s, &truth, &flag, high_precision.as_ref())
+            let scores = plot::LabelScores {
+                name: &lm.name,
+                scores: &s,
+                truth: &truth,
+                flag: &flag,
+                high: high_precision.as_ref(),
+            };
+            plot::label(dir, &scores)
                 .with_context(|| format!("plotting `{}` into {}", lm.name, dir.display()))?;
         }
         evals.push(LabelEval {
@@ -410,48 +417,37 @@ mod plot {
         Ok(())
     }
 
-    pub fn label(
-        dir: &Path,
-        name: &str,
-        scores: &[f32],
-        truth: &[bool],
-        flag: &BinaryMetrics,
-        high: Option<&BinaryMetrics>,
-    ) -> Result<()> {
+    /// What the plots of one label show.
+    pub struct LabelScores<'a> {
+        /// Label name.
+        pub name: &'a str,
+        /// Calibrated probabilities, one per document.
+        pub scores: &'a [f32],
+        /// Whether each document has the label.
+        pub truth: &'a [bool],
+        /// Metrics at the flag threshold.
+        pub flag: &'a BinaryMetrics,
+        /// Metrics at the high-precision threshold, when the model has one.
+        pub high: Option<&'a BinaryMetrics>,
+    }
+
+    /// Writes the PR curve, calibration curve and score histograms of one label into `dir`.
+    pub fn label(dir: &Path, l: &LabelScores<'_>) -> Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let s = slug(name);
-        pr_curve(
-            &dir.join(format!("{s}-pr.svg")),
+        let s = slug(l.name);
+        pr_curve(&dir.join(format!("{s}-pr.svg")), l)?;
+        calibration(&dir.join(format!("{s}-calibration.svg")), l)?;
+        histogram(&dir.join(format!("{s}-histogram.svg")), l)
+    }
+
+    fn pr_curve(path: &Path, l: &LabelScores<'_>) -> Result<()> {
+        let LabelScores {
             name,
             scores,
             truth,
             flag,
             high,
-        )?;
-        calibration(
-            &dir.join(format!("{s}-calibration.svg")),
-            name,
-            scores,
-            truth,
-        )?;
-        histogram(
-            &dir.join(format!("{s}-histogram.svg")),
-            name,
-            scores,
-            truth,
-            flag,
-        )?;
-        Ok(())
-    }
-
-    fn pr_curve(
-        path: &Path,
-        name: &str,
-        scores: &[f32],
-        truth: &[bool],
-        flag: &BinaryMetrics,
-        high: Option<&BinaryMetrics>,
-    ) -> Result<()> {
+        } = *l;
         let ap = metrics::average_precision(scores, truth);
         let caption = format!("{name}: precision-recall (AP {ap:.3})");
         let axes = ("recall", "precision", 1.02);
@@ -498,7 +494,8 @@ mod plot {
         )
     }
 
-    fn calibration(path: &Path, name: &str, scores: &[f32], truth: &[bool]) -> Result<()> {
+    fn calibration(path: &Path, l: &LabelScores<'_>) -> Result<()> {
+        let (name, scores, truth) = (l.name, l.scores, l.truth);
         // 10 equal-width bins of the predicted probability
         let mut sum = [0f64; 10];
         let mut pos = [0usize; 10];
@@ -557,13 +554,8 @@ mod plot {
         )
     }
 
-    fn histogram(
-        path: &Path,
-        name: &str,
-        scores: &[f32],
-        truth: &[bool],
-        flag: &BinaryMetrics,
-    ) -> Result<()> {
+    fn histogram(path: &Path, l: &LabelScores<'_>) -> Result<()> {
+        let (name, scores, truth, flag) = (l.name, l.scores, l.truth, l.flag);
         const BINS: usize = 20;
         let mut counts = [[0usize; BINS]; 2];
         for (&s, &t) in scores.iter().zip(truth) {

@@ -30,7 +30,7 @@
 //! 5. Write `data/corpus/{train,dev,test}.jsonl` (the written fields, in written-file order,
 //!    plus `"split"`) and print counts by split × label, language and genre.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::error::Error;
 use std::fmt::Write as _;
@@ -39,23 +39,9 @@ use std::path::{Path, PathBuf};
 
 #[path = "common/corpus_schema.rs"]
 mod schema;
-use schema::{near_duplicates, COMBOS, EVASIONS, GENRES, LABELS, LANGS, NEAR_DUP_JACCARD, SPLITS};
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct Passage {
-    id: String,
-    text: String,
-    labels: Vec<String>,
-    genre: String,
-    lang: String,
-    theme: String,
-    group: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    evasion: Option<String>,
-}
+use schema::{
+    near_duplicates, Passage, COMBOS, EVASIONS, GENRES, LABELS, LANGS, NEAR_DUP_JACCARD, SPLITS,
+};
 
 #[derive(Serialize)]
 struct SplitPassage<'a> {

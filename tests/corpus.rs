@@ -14,23 +14,9 @@ use std::sync::OnceLock;
 
 #[path = "../examples/common/corpus_schema.rs"]
 mod schema;
-use schema::{near_duplicates, COMBOS, EVASIONS, GENRES, LABELS, LANGS, NEAR_DUP_JACCARD, SPLITS};
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Passage {
-    id: String,
-    text: String,
-    labels: Vec<String>,
-    genre: String,
-    lang: String,
-    theme: String,
-    group: String,
-    #[serde(default)]
-    notes: Option<String>,
-    #[serde(default)]
-    evasion: Option<String>,
-}
+use schema::{
+    near_duplicates, Passage, COMBOS, EVASIONS, GENRES, LABELS, LANGS, NEAR_DUP_JACCARD, SPLITS,
+};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

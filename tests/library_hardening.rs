@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use narrascope::classify::{fnv64, Model, MAGIC, MODEL_FORMAT_VERSION};
+use narrascope::classify::{Model, MODEL_FORMAT_VERSION};
 use narrascope::{Assessment, Classifier, Error, ModelFileProblem};
 
 const RECRUITMENT: &str =
@@ -43,16 +43,6 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-/// A file with a valid header (magic, version, length, checksum) around `payload`.
-fn framed(payload: &[u8]) -> Vec<u8> {
-    let mut out = MAGIC.to_vec();
-    out.extend_from_slice(&MODEL_FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&fnv64(payload).to_le_bytes());
-    out.extend_from_slice(payload);
-    out
 }
 
 fn load_problem(path: &Path) -> ModelFileProblem {
@@ -143,11 +133,11 @@ fn damaged_model_files_give_typed_errors() {
     );
 
     // a correct header around a payload that is not a model
-    let p = dir.write("garbage.nsm", &framed(&[0xff; 64]));
+    let p = dir.write("garbage.nsm", &Model::frame(&[0xff; 64]));
     assert!(matches!(load_problem(&p), ModelFileProblem::Decode(_)));
     let p = dir.write(
         "half_payload.nsm",
-        &framed(&good[28..28 + (good.len() - 28) / 2]),
+        &Model::frame(&good[28..28 + (good.len() - 28) / 2]),
     );
     assert!(matches!(load_problem(&p), ModelFileProblem::Decode(_)));
 
@@ -471,7 +461,7 @@ fn huge_lengths_inside_a_valid_frame_are_errors_not_panics() {
         p.push(0xFD);
         p.extend_from_slice(&u64::MAX.to_le_bytes());
         p.extend_from_slice(&payload[at..]);
-        let bytes = framed(&p);
+        let bytes = Model::frame(&p);
         match std::panic::catch_unwind(|| Model::from_bytes(&bytes)) {
             Ok(r) => assert!(r.is_err(), "position {at} decoded"),
             Err(_) => panics.push(at),

@@ -5,6 +5,25 @@
 
 use std::collections::{HashMap, HashSet};
 
+use serde::{Deserialize, Serialize};
+
+/// One hand-written passage, as in `data/corpus/written/*.jsonl` (fields in `data/README.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Passage {
+    pub id: String,
+    pub text: String,
+    pub labels: Vec<String>,
+    pub genre: String,
+    pub lang: String,
+    pub theme: String,
+    pub group: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evasion: Option<String>,
+}
+
 /// Passages at least this similar (Jaccard of word 3-gram sets) are near-duplicates: they must
 /// share a split.
 pub const NEAR_DUP_JACCARD: f64 = 0.6;

@@ -12,19 +12,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use narrascope::classify::{fnv64, Model, MAGIC, MODEL_FORMAT_VERSION};
+use narrascope::classify::Model;
 
 static DEFAULT: &[u8] = include_bytes!("../../models/default.nsm");
 const HEADER: usize = 28;
-
-fn framed(payload: &[u8]) -> Vec<u8> {
-    let mut out = MAGIC.to_vec();
-    out.extend_from_slice(&MODEL_FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&fnv64(payload).to_le_bytes());
-    out.extend_from_slice(payload);
-    out
-}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
@@ -33,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let bytes = match mode % 3 {
         0 => rest.to_vec(),
-        1 => framed(rest),
+        1 => Model::frame(rest),
         _ => {
             let mut payload = DEFAULT[HEADER..].to_vec();
             for patch in rest.chunks_exact(5) {
@@ -41,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
                 let n = payload.len();
                 payload[at % n] = patch[4];
             }
-            framed(&payload)
+            Model::frame(&payload)
         }
     };
     if let Ok(model) = Model::from_bytes(&bytes) {

@@ -272,12 +272,19 @@ impl Model {
     pub fn to_bytes(&self) -> Vec<u8> {
         let payload = bincode::serde::encode_to_vec(self, bincode::config::standard())
             .expect("a model always serialises (plain data)");
+        Self::frame(&payload)
+    }
+
+    /// Wraps a serialised payload in the file header (magic, format version, length,
+    /// checksum). [`Self::to_bytes`] uses it; tests and fuzzers use it to build files whose
+    /// header is valid around a payload they chose.
+    pub fn frame(payload: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(HEADER + payload.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&MODEL_FORMAT_VERSION.to_le_bytes());
         out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        out.extend_from_slice(&fnv64(&payload).to_le_bytes());
-        out.extend_from_slice(&payload);
+        out.extend_from_slice(&fnv64(payload).to_le_bytes());
+        out.extend_from_slice(payload);
         out
     }
 

@@ -574,34 +574,12 @@ impl Vectorizer {
                     if w.word_ngrams > 0.0 && order >= 2 {
                         if win_len >= 1 {
                             let (a, a_start) = win[1];
-                            let k = KeyHasher::new(family::WORDN)
-                                .bytes(a.as_bytes())
-                                .sep()
-                                .bytes(stem.as_bytes())
-                                .finish();
-                            sink.emit(
-                                k,
-                                family::WORDN,
-                                Some(Span::new(a_start, t.span.end)),
-                                &|| format!("w2:{a} {stem}"),
-                            );
+                            emit_ngram(sink, &[a, stem], Span::new(a_start, t.span.end));
                         }
                         if order >= 3 && win_len >= 2 {
                             let (a, a_start) = win[0];
-                            let b = win[1].0;
-                            let k = KeyHasher::new(family::WORDN)
-                                .bytes(a.as_bytes())
-                                .sep()
-                                .bytes(b.as_bytes())
-                                .sep()
-                                .bytes(stem.as_bytes())
-                                .finish();
-                            sink.emit(
-                                k,
-                                family::WORDN,
-                                Some(Span::new(a_start, t.span.end)),
-                                &|| format!("w3:{a} {b} {stem}"),
-                            );
+                            let span = Span::new(a_start, t.span.end);
+                            emit_ngram(sink, &[a, win[1].0, stem], span);
                         }
                     }
                     win[0] = win[1];
@@ -833,6 +811,18 @@ impl Vectorizer {
 #[inline]
 fn emit_one(sink: &mut impl Sink, fam: u8, prefix: &str, s: &str, span: Span) {
     sink.emit(key(fam, s), fam, Some(span), &|| format!("{prefix}:{s}"));
+}
+
+/// Emits the word n-gram made of `words` (stems; 2 or 3 of them), named `w2:a b` or `w3:a b c`.
+#[inline]
+fn emit_ngram(sink: &mut impl Sink, words: &[&str], span: Span) {
+    let mut h = KeyHasher::new(family::WORDN).bytes(words[0].as_bytes());
+    for w in &words[1..] {
+        h = h.sep().bytes(w.as_bytes());
+    }
+    sink.emit(h.finish(), family::WORDN, Some(span), &|| {
+        format!("w{}:{}", words.len(), words.join(" "))
+    });
 }
 
 /// Receives the feature occurrences found by [`Vectorizer::extract`].
