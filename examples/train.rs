@@ -15,7 +15,7 @@ use anyhow::{bail, Context, Result};
 mod common;
 use clap::Parser;
 use narrascope::classify::{corpus, CalibrationKind, ModelKind, PosWeight, Trainer};
-use narrascope::features::{FamilyWeights, Vectorizer};
+use narrascope::features::{FamilyWeights, ParamGuard, Vectorizer};
 
 #[derive(Parser, Debug)]
 #[command(about = "Train a narrascope model")]
@@ -210,7 +210,9 @@ fn run() -> Result<()> {
         args.min_df,
         args.seed
     ));
-    let (model, report) = params.fit_weighted(&train, weights.as_deref(), &dev)?;
+    let (model, report) = params
+        .check_ref()?
+        .fit_weighted(&train, weights.as_deref(), &dev)?;
     model.save(&args.out)?;
     let size = std::fs::metadata(&args.out)?.len();
     eprintln!(

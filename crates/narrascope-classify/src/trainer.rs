@@ -207,20 +207,6 @@ impl TrainerParams {
     pub fn fit(&self, train: &[Document], dev: &[Document]) -> Result<(Model, TrainingReport)> {
         self.check_ref()?.fit(train, dev)
     }
-
-    /// Checks the parameters and trains with document weights (see
-    /// [`TrainerValidParams::fit_weighted`]).
-    ///
-    /// # Errors
-    /// Parameter errors, then training errors.
-    pub fn fit_weighted(
-        &self,
-        train: &[Document],
-        weights: Option<&[f32]>,
-        dev: &[Document],
-    ) -> Result<(Model, TrainingReport)> {
-        self.check_ref()?.fit_weighted(train, weights, dev)
-    }
 }
 
 impl TrainerValidParams {

@@ -2,7 +2,7 @@
 
 use narrascope_classify::corpus::Document;
 use narrascope_classify::{Model, ModelFileProblem, ModelKind, PosWeight, Trainer};
-use narrascope_features::Vectorizer;
+use narrascope_features::{ParamGuard, Vectorizer};
 
 fn doc(text: &str, labels: &[&str]) -> Document {
     Document {
@@ -271,7 +271,7 @@ fn autotraits() {
 #[test]
 fn document_weights_change_the_fit_and_are_checked() {
     let (train, dev) = toy();
-    let p = params(ModelKind::SparseLogistic);
+    let p = params(ModelKind::SparseLogistic).check().unwrap();
     let (plain, _) = p.fit(&train, &dev).unwrap();
     let ones = vec![1.0f32; train.len()];
     let (same, _) = p.fit_weighted(&train, Some(&ones), &dev).unwrap();
@@ -288,6 +288,6 @@ fn document_weights_change_the_fit_and_are_checked() {
     assert!(p
         .fit_weighted(&train, Some(&vec![f32::NAN; train.len()]), &dev)
         .is_err());
-    let dense = params(ModelKind::Logistic);
+    let dense = params(ModelKind::Logistic).check().unwrap();
     assert!(dense.fit_weighted(&train, Some(&ones), &dev).is_err());
 }

@@ -45,9 +45,7 @@ impl TokenNormalizer for ArabicNormalizer {
 mod tests {
     use super::*;
     fn n(s: &str) -> String {
-        let mut w = s.to_string();
-        ArabicNormalizer.normalize(&mut w, &mut String::new(), &DocContext::default());
-        w
+        crate::normalize::apply_default(&ArabicNormalizer, s)
     }
     #[test]
     fn tashkeel_tatweel_alef() {

@@ -69,9 +69,7 @@ impl TokenNormalizer for Diacritics {
 mod tests {
     use super::*;
     fn n(s: &str) -> String {
-        let mut w = s.to_string();
-        Diacritics.normalize(&mut w, &mut String::new(), &DocContext::default());
-        w
+        crate::normalize::apply_default(&Diacritics, s)
     }
     #[test]
     fn folds_latin() {

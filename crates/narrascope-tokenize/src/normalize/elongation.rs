@@ -63,9 +63,7 @@ impl TokenNormalizer for Elongation {
 mod tests {
     use super::*;
     fn n(s: &str) -> String {
-        let mut w = s.to_string();
-        Elongation.normalize(&mut w, &mut String::new(), &DocContext::default());
-        w
+        crate::normalize::apply_default(&Elongation, s)
     }
     #[test]
     fn collapses() {

@@ -140,9 +140,7 @@ impl TokenNormalizer for Leetspeak {
 mod tests {
     use super::*;
     fn n(s: &str) -> String {
-        let mut w = s.to_string();
-        Leetspeak.normalize(&mut w, &mut String::new(), &DocContext::default());
-        w
+        crate::normalize::apply_default(&Leetspeak, s)
     }
     #[test]
     fn folds_disguised_words() {

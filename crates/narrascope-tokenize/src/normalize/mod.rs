@@ -107,3 +107,11 @@ pub(crate) fn swap_in(word: &mut String, scratch: &mut String) -> bool {
     std::mem::swap(word, scratch);
     changed
 }
+
+/// Runs one step on `s` in the default document context (for the steps' unit tests).
+#[cfg(test)]
+pub(crate) fn apply_default(step: &impl TokenNormalizer, s: &str) -> String {
+    let mut w = s.to_string();
+    step.normalize(&mut w, &mut String::new(), &DocContext::default());
+    w
+}
