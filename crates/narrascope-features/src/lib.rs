@@ -48,6 +48,7 @@ macro_rules! setters {
 
 mod error;
 pub mod hash;
+mod idset;
 pub mod lexicon;
 mod params;
 mod sparse;
