@@ -48,7 +48,6 @@ macro_rules! setters {
 
 mod error;
 pub mod hash;
-mod idset;
 pub mod lexicon;
 mod params;
 mod sparse;

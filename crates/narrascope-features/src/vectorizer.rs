@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{FeatureError, Result};
 use crate::hash::{key, KeyHasher};
-use crate::idset::IdCounter;
 use crate::lexicon::{LexiconMatcher, MatchScratch, Narrative};
 use crate::params::{VectorizerParams, VectorizerValidParams};
 use crate::sparse::SparseVector;
@@ -164,8 +163,8 @@ pub struct Vectorizer {
     names: Vec<String>,
     family: Vec<u8>,
     idf: Vec<f32>,
-    /// Key → feature id.
-    index: FxHashMap<u64, u32>,
+    /// Key → (id, idf): the idf comes with the probe, saving a second random memory access.
+    index: FxHashMap<u64, (u32, f32)>,
     family_weight: [f32; 9],
     n_docs: u32,
     n_fixed: u32,
@@ -183,7 +182,7 @@ static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::ne
 struct WordCache {
     owner: u64,
     map: FxHashMap<Box<str>, WordEntry>,
-    ids: Vec<u32>,
+    ids: Vec<Hit>,
 }
 
 /// What the transform knows about one normalised word.
@@ -193,8 +192,8 @@ struct WordEntry {
     chars: (u32, u32),
     /// Language its unigram was looked up for (the stem depends on it), `u8::MAX` for none.
     uni_lang: u8,
-    /// Its unigram (stem) feature id, when in the vocabulary.
-    uni: Option<u32>,
+    /// Its unigram (stem) feature, when in the vocabulary.
+    uni: Option<Hit>,
 }
 
 impl WordCache {
@@ -204,15 +203,40 @@ impl WordCache {
     const MAX_WORDS: usize = 50_000;
 }
 
-/// Largest vocabulary a vectorizer may have.
+/// One counted occurrence packed in a `u64` (id in the top 28 bits, family in the next 4,
+/// idf in the low 32), so sorting the occurrences of a text by id is a plain integer sort.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Hit(u64);
+
+/// Largest vocabulary a vectorizer may have (ids must fit the 28 bits of a [`Hit`]).
 const MAX_FEATURES: usize = 1 << 28;
+
+impl Hit {
+    #[inline]
+    fn new(id: u32, family: u8, idf: f32) -> Hit {
+        Hit(((id as u64) << 36) | (((family & 0xf) as u64) << 32) | idf.to_bits() as u64)
+    }
+    #[inline]
+    fn id(self) -> u32 {
+        (self.0 >> 36) as u32
+    }
+    #[inline]
+    fn family(self) -> u8 {
+        ((self.0 >> 32) & 0xf) as u8
+    }
+    #[inline]
+    fn idf(self) -> f32 {
+        f32::from_bits(self.0 as u32)
+    }
+}
 
 #[derive(Default)]
 struct Scratch {
     tokens: Tokenized,
-    /// The feature ids of the occurrences of one text, counted by `counter`.
-    hits: Vec<u32>,
-    counter: IdCounter,
+    /// The occurrences of one text, sorted by id after extraction: with a vocabulary of tens
+    /// of thousands of features, sorting a few hundred entries costs less than random
+    /// accesses into per-feature count and idf arrays.
+    hits: Vec<Hit>,
     /// Family of each output entry (parallel to the output vector).
     fams: Vec<u8>,
     lex: MatchScratch,
@@ -306,10 +330,11 @@ impl Vectorizer {
     ) -> Result<Vectorizer> {
         let tokenizer = Tokenizer::from_config(params.tokenizer.clone())?;
         let matcher = LexiconMatcher::new(&params.lexicons, &tokenizer);
-        let index: FxHashMap<u64, u32> = keys
+        let index: FxHashMap<u64, (u32, f32)> = keys
             .iter()
+            .zip(&idf)
             .enumerate()
-            .map(|(i, &k)| (k, i as u32))
+            .map(|(i, (&k, &d))| (k, (i as u32, d)))
             .collect();
         if keys.len() >= MAX_FEATURES {
             return Err(FeatureError::Corrupt(format!(
@@ -451,28 +476,31 @@ impl Vectorizer {
         };
         let shape = self.extract(tokens, range, s, &mut sink);
         s.words = words;
+        hits.sort_unstable();
         // tf-idf, weights
         let sub = self.params.sublinear_tf;
         // Character n-grams and the word-level families are L2-normalised separately (as
         // scikit-learn's stacked word and char_wb TF-IDF matrices are), then scaled by their
         // family weights: otherwise the many character n-grams of each word drown the words.
         let mut norm2 = [0.0f32; 2];
-        let fams = &mut s.fams;
-        let (idf, fam_of) = (&self.idf, &self.family);
-        s.counter
-            .count(self.keys.len(), hits.iter().copied(), |id, count| {
-                // 1 + ln(1) is exactly 1: skip the logarithm for the common single occurrence
-                let tf = count as f32;
-                let tf = if sub && count > 1 { 1.0 + tf.ln() } else { tf };
-                let v = tf * idf[id as usize];
-                if v != 0.0 {
-                    let f = fam_of[id as usize];
-                    out.indices.push(id);
-                    out.values.push(v);
-                    norm2[(f == family::CHAR) as usize] += v * v;
-                    fams.push(f);
-                }
-            });
+        let mut i = 0;
+        while i < hits.len() {
+            let h = hits[i];
+            let mut tf = 0.0f32;
+            while i < hits.len() && hits[i].0 == h.0 {
+                tf += 1.0;
+                i += 1;
+            }
+            // 1 + ln(1) is exactly 1: skip the logarithm for the common single occurrence
+            let tf = if sub && tf > 1.0 { 1.0 + tf.ln() } else { tf };
+            let v = tf * h.idf();
+            if v != 0.0 {
+                out.indices.push(h.id());
+                out.values.push(v);
+                norm2[(h.family() == family::CHAR) as usize] += v * v;
+                s.fams.push(h.family());
+            }
+        }
         s.hits = hits;
         let inv = norm2.map(|n| if n > 0.0 { 1.0 / n.sqrt() } else { 0.0 });
         for (&f, v) in s.fams.iter().zip(out.values.iter_mut()) {
@@ -848,15 +876,16 @@ impl<F: FnMut(u64, u8, Option<Span>, &dyn Fn() -> String)> Sink for FnSink<F> {
 /// character n-gram ids of each word.
 struct TransformSink<'a> {
     v: &'a Vectorizer,
-    hits: &'a mut Vec<u32>,
+    hits: &'a mut Vec<Hit>,
     occ: Option<&'a mut Vec<Occurrence>>,
     words: &'a mut WordCache,
 }
 
 impl TransformSink<'_> {
     #[inline]
-    fn push(&mut self, id: u32, span: Option<Span>) {
-        self.hits.push(id);
+    fn push(&mut self, hit: Hit, span: Option<Span>) {
+        let id = hit.id();
+        self.hits.push(hit);
         if let (Some(o), Some(span)) = (self.occ.as_deref_mut(), span) {
             o.push(Occurrence { feature: id, span });
         }
@@ -865,10 +894,9 @@ impl TransformSink<'_> {
 
 impl Sink for TransformSink<'_> {
     #[inline]
-    fn emit(&mut self, k: u64, _fam: u8, span: Option<Span>, _name: &dyn Fn() -> String) {
-        // the feature's family is `self.v.family[id]`, read when the counts are merged
-        if let Some(&id) = self.v.index.get(&k) {
-            self.push(id, span);
+    fn emit(&mut self, k: u64, fam: u8, span: Option<Span>, _name: &dyn Fn() -> String) {
+        if let Some(&(id, idf)) = self.v.index.get(&k) {
+            self.push(Hit::new(id, fam, idf), span);
         }
     }
 
@@ -890,8 +918,8 @@ impl Sink for TransformSink<'_> {
                 let a = self.words.ids.len() as u32;
                 let (index, ids) = (&v.index, &mut self.words.ids);
                 v.char_ngrams(w.norm, &mut s.padded, &mut s.offs, |k, _| {
-                    if let Some(&id) = index.get(&k) {
-                        ids.push(id);
+                    if let Some(&(id, idf)) = index.get(&k) {
+                        ids.push(Hit::new(id, family::CHAR, idf));
                     }
                 });
                 let e = WordEntry {
@@ -905,7 +933,10 @@ impl Sink for TransformSink<'_> {
         };
         if unigram {
             if e.uni_lang != w.lang {
-                e.uni = v.index.get(&key(family::WORD1, w.stem)).copied();
+                e.uni = v
+                    .index
+                    .get(&key(family::WORD1, w.stem))
+                    .map(|&(id, idf)| Hit::new(id, family::WORD1, idf));
                 e.uni_lang = w.lang;
                 if let Some(slot) = self.words.map.get_mut(w.norm) {
                     *slot = e;
