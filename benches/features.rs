@@ -3,6 +3,11 @@
 //! and two long articles. Also splits the article case into tokenizing and transforming, and
 //! repeats the tweets with a compact vocabulary (fitted on `data/corpus/train.jsonl`, chi-square
 //! top 3,000 per label), to show what the vocabulary size costs.
+//!
+//! The 100 tweets fit in the processor's caches after one round; a real stream does not. The
+//! last case featurizes the 8,210 public tweets of `../shared/corpora/isextreme/train.jsonl`
+//! (read at run time; skipped with a message when `../shared` is absent), whose words and
+//! features spread over megabytes of caches and vocabulary.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use narrascope::classify::corpus::read_jsonl;
@@ -116,6 +121,36 @@ fn bench_features(c: &mut Criterion) {
             })
         },
     );
+
+    // a real stream: thousands of distinct tweets (read at run time, never copied here)
+    let stream = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpora/isextreme/train.jsonl"
+    );
+    match read_jsonl(stream) {
+        Ok(docs) => {
+            let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+            let bytes: usize = texts.iter().map(|t| t.len()).sum();
+            for t in &texts {
+                v.transform_into(t, &mut x); // warm the word caches: steady state of a stream
+            }
+            group.throughput(Throughput::Bytes(bytes as u64));
+            group.sample_size(10);
+            group.bench_with_input(
+                BenchmarkId::new("transform_into", format!("isextreme-train-{}", texts.len())),
+                &texts,
+                |b, tw| {
+                    b.iter(|| {
+                        for t in tw {
+                            v.transform_into(black_box(t), &mut x);
+                            black_box(x.nnz());
+                        }
+                    })
+                },
+            );
+        }
+        Err(e) => eprintln!("skipping the isextreme stream case: {stream}: {e}"),
+    }
     group.finish();
 }
 
