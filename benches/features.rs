@@ -9,7 +9,10 @@
 //! (read at run time; skipped with a message when `../shared` is absent), whose words and
 //! features spread over megabytes of caches and vocabulary.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
+};
 use narrascope::classify::corpus::read_jsonl;
 use narrascope::features::{SparseVector, Vectorizer};
 use narrascope::tokenize::Tokenized;
@@ -19,6 +22,24 @@ use std::hint::black_box;
 const TWEETS: &str = include_str!("data/tweets100.txt");
 const ARTICLE: &str = include_str!("data/article.txt");
 const ARTICLE_5K: &str = include_str!("data/article_5k.txt");
+
+/// Benchmarks `transform_into` over every text of `texts` per iteration.
+fn bench_texts(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: &str,
+    v: &Vectorizer,
+    texts: &[&str],
+    x: &mut SparseVector,
+) {
+    group.bench_with_input(BenchmarkId::new("transform_into", id), texts, |b, tw| {
+        b.iter(|| {
+            for t in tw {
+                v.transform_into(black_box(t), x);
+                black_box(x.nnz());
+            }
+        })
+    });
+}
 
 fn bench_features(c: &mut Criterion) {
     let clf = Classifier::builtin();
@@ -31,18 +52,8 @@ fn bench_features(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("featurize");
     group.throughput(Throughput::Bytes(tweet_bytes as u64));
-    group.bench_with_input(
-        BenchmarkId::new("transform_into", format!("tweets-{}", tweets.len())),
-        &tweets,
-        |b, tw| {
-            b.iter(|| {
-                for t in tw {
-                    v.transform_into(black_box(t), &mut x);
-                    black_box(x.nnz());
-                }
-            })
-        },
-    );
+    let id = format!("tweets-{}", tweets.len());
+    bench_texts(&mut group, &id, v, &tweets, &mut x);
     for (name, text) in [("article", ARTICLE), ("article-5k", ARTICLE_5K)] {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(
@@ -106,21 +117,8 @@ fn bench_features(c: &mut Criterion) {
     let compact = full.select(&xs, &labels, 3000).expect("select");
     compact.transform_into(ARTICLE_5K, &mut x);
     group.throughput(Throughput::Bytes(tweet_bytes as u64));
-    group.bench_with_input(
-        BenchmarkId::new(
-            "transform_into",
-            format!("tweets-{}-compact-{}-features", tweets.len(), compact.len()),
-        ),
-        &tweets,
-        |b, tw| {
-            b.iter(|| {
-                for t in tw {
-                    compact.transform_into(black_box(t), &mut x);
-                    black_box(x.nnz());
-                }
-            })
-        },
-    );
+    let id = format!("tweets-{}-compact-{}-features", tweets.len(), compact.len());
+    bench_texts(&mut group, &id, &compact, &tweets, &mut x);
 
     // a real stream: thousands of distinct tweets (read at run time, never copied here)
     let stream = concat!(
@@ -136,18 +134,8 @@ fn bench_features(c: &mut Criterion) {
             }
             group.throughput(Throughput::Bytes(bytes as u64));
             group.sample_size(10);
-            group.bench_with_input(
-                BenchmarkId::new("transform_into", format!("isextreme-train-{}", texts.len())),
-                &texts,
-                |b, tw| {
-                    b.iter(|| {
-                        for t in tw {
-                            v.transform_into(black_box(t), &mut x);
-                            black_box(x.nnz());
-                        }
-                    })
-                },
-            );
+            let id = format!("isextreme-train-{}", texts.len());
+            bench_texts(&mut group, &id, v, &texts, &mut x);
         }
         Err(e) => eprintln!("skipping the isextreme stream case: {stream}: {e}"),
     }
