@@ -75,6 +75,15 @@ struct Args {
     /// Seed.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Dev genres that must not be flagged (comma-separated, e.g.
+    /// `news,research,counter_speech,religious,everyday`): each label's flag threshold is the
+    /// best dev F1 among thresholds that flag at most `--max-lookalike-fpr` of each such genre's
+    /// dev documents without the label (genres with fewer than 10 such documents are ignored).
+    #[arg(long, value_delimiter = ',')]
+    lookalike_genres: Vec<String>,
+    /// Largest share of a look-alike genre's dev documents a flag threshold may flag.
+    #[arg(long, default_value_t = 0.05)]
+    max_lookalike_fpr: f64,
 }
 
 fn main() -> std::process::ExitCode {
@@ -167,6 +176,8 @@ fn run() -> Result<()> {
         .select_k(Some(select_k).filter(|&k| k > 0))
         .seed(args.seed)
         .english_translations(args.english_translations)
+        .lookalike_genres(args.lookalike_genres.clone())
+        .max_lookalike_fpr(args.max_lookalike_fpr)
         .calibration(match args.calibration.as_str() {
             "platt" => CalibrationKind::Platt,
             "isotonic" => CalibrationKind::Isotonic,
@@ -201,7 +212,7 @@ fn run() -> Result<()> {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    params = params.notes(format!(
+    let mut notes = format!(
         "train {} | dev {} | kind {} | select_k {} | min_df {} | seed {}",
         files(&args.train),
         files(&dev_paths),
@@ -209,7 +220,15 @@ fn run() -> Result<()> {
         select_k,
         args.min_df,
         args.seed
-    ));
+    );
+    if !args.lookalike_genres.is_empty() {
+        notes.push_str(&format!(
+            " | look-alike genres {} at most {}",
+            args.lookalike_genres.join(","),
+            args.max_lookalike_fpr
+        ));
+    }
+    params = params.notes(notes);
     let (model, report) = params
         .check_ref()?
         .fit_weighted(&train, weights.as_deref(), &dev)?;

@@ -39,6 +39,8 @@ pub enum PosWeight {
 /// | `max_iterations` | 100 (ftrl: 8 epochs) | learner iterations |
 /// | `calibration` | Platt | calibration fitted on dev |
 /// | `target_precision` | 0.95 | precision of the high-precision threshold |
+/// | `lookalike_genres` | none | dev genres whose unlabelled documents bound the flag threshold |
+/// | `max_lookalike_fpr` | 0.05 | share of each such genre's dev documents a label may flag |
 /// | `seed` | 42 | randomness (ftrl) |
 /// | `english_translations` | false | also train on `text_en` where a document has one |
 #[derive(Debug, Clone)]
@@ -52,10 +54,16 @@ pub struct TrainerValidParams {
     max_iterations: Option<u64>,
     calibration: CalibrationKind,
     target_precision: f64,
+    lookalike_genres: Vec<String>,
+    max_lookalike_fpr: f64,
     seed: u64,
     english_translations: bool,
     notes: String,
 }
+
+/// Dev genres with fewer documents without a label than this do not bound its threshold (a
+/// rate over a handful of documents is noise).
+pub const MIN_LOOKALIKE_DOCS: usize = 10;
 
 /// Unchecked trainer parameters (consuming builder); checked by [`ParamGuard`].
 #[derive(Debug, Clone)]
@@ -95,6 +103,8 @@ impl TrainerParams {
             max_iterations: None,
             calibration: CalibrationKind::Platt,
             target_precision: 0.95,
+            lookalike_genres: Vec::new(),
+            max_lookalike_fpr: 0.05,
             seed: 42,
             english_translations: false,
             notes: String::new(),
@@ -119,6 +129,14 @@ impl TrainerParams {
         calibration: CalibrationKind,
         /// Target precision of the high-precision threshold.
         target_precision: f64,
+        /// Genres (the `genre` of dev documents) that must not be flagged: each label's flag
+        /// threshold is the best dev F1 among thresholds that flag at most
+        /// `max_lookalike_fpr` of the dev documents of each such genre without that label
+        /// (genres with fewer than [`MIN_LOOKALIKE_DOCS`] of them are ignored).
+        lookalike_genres: Vec<String>,
+        /// Largest share of a look-alike genre's dev documents a label's flag threshold may
+        /// flag.
+        max_lookalike_fpr: f64,
         /// Seed.
         seed: u64,
         /// Also train on English translations (`text_en`).
@@ -137,6 +155,12 @@ impl ParamGuard for TrainerParams {
 
     fn check_ref(&self) -> Result<&TrainerValidParams> {
         let p = &self.0;
+        if !(0.0..=1.0).contains(&p.max_lookalike_fpr) {
+            return Err(ClassifyError::Params(format!(
+                "the look-alike false-positive rate must be in [0, 1], got {}",
+                p.max_lookalike_fpr
+            )));
+        }
         if !(p.target_precision > 0.0 && p.target_precision <= 1.0) {
             return Err(ClassifyError::Params(format!(
                 "target precision must be in (0, 1], got {}",
@@ -210,6 +234,28 @@ impl TrainerParams {
 }
 
 impl TrainerValidParams {
+    /// The highest dev score the flag threshold of one label must leave unflagged so that
+    /// every look-alike genre's dev false-positive rate stays at or under
+    /// `max_lookalike_fpr` (`None`: no bound).
+    fn lookalike_bound(&self, probs: &[f32], truth: &[bool], dev: &[Document]) -> Option<f32> {
+        let mut bound: Option<f32> = None;
+        for g in &self.lookalike_genres {
+            let negatives: Vec<f32> = probs
+                .iter()
+                .zip(truth)
+                .zip(dev)
+                .filter(|((_, &t), d)| !t && d.genre.as_deref() == Some(g.as_str()))
+                .map(|((&p, _), _)| p)
+                .collect();
+            if negatives.len() >= MIN_LOOKALIKE_DOCS {
+                if let Some(b) = metrics::fpr_bound(&negatives, self.max_lookalike_fpr) {
+                    bound = Some(bound.map_or(b, |x: f32| x.max(b)));
+                }
+            }
+        }
+        bound
+    }
+
     /// Trains a model on `train`, choosing hyper-parameters, calibration and thresholds on
     /// `dev`. Deterministic given the data and the seed.
     ///
@@ -443,7 +489,8 @@ impl TrainerValidParams {
             let margins = margins_of(&scorer, &x_dev_sparse);
             let calibration = Calibration::fit(self.calibration, &margins, &yd);
             let probs: Vec<f32> = margins.iter().map(|&m| calibration.apply(m)).collect();
-            let best_f1 = metrics::best_f1_threshold(&probs, &yd).clamp(0.0, 1.0);
+            let bound = self.lookalike_bound(&probs, &yd, dev);
+            let best_f1 = metrics::best_f1_threshold_above(&probs, &yd, bound).clamp(0.0, 1.0);
             let high = metrics::precision_threshold(&probs, &yd, self.target_precision)
                 .map(|t| t.clamp(0.0, 1.0));
             let dev_metrics = DevMetrics {

@@ -291,3 +291,70 @@ fn document_weights_change_the_fit_and_are_checked() {
     let dense = params(ModelKind::Logistic).check().unwrap();
     assert!(dense.fit_weighted(&train, Some(&ones), &dev).is_err());
 }
+
+/// Ten dev "news" documents that quote the two dev recruitment posts word for word (as a
+/// report quoting propaganda does), so they score exactly as high as the posts: without a
+/// bound, the best-F1 threshold on dev flags them with the posts.
+fn lookalike_news(dev: &[Document]) -> Vec<Document> {
+    let quoted: Vec<&Document> = dev.iter().filter(|d| d.has("recruitment")).collect();
+    assert!(!quoted.is_empty());
+    (0..10)
+        .map(|i| {
+            let mut d = doc(&quoted[i % quoted.len()].text, &[]);
+            d.genre = Some("news".into());
+            d
+        })
+        .collect()
+}
+
+#[test]
+fn lookalike_genres_bound_the_flag_threshold() {
+    let (train, mut dev) = toy();
+    let news = lookalike_news(&dev);
+    dev.extend(news.iter().cloned());
+    let rec = |m: &Model| {
+        let i = m
+            .labels()
+            .iter()
+            .position(|l| l.name == "recruitment")
+            .unwrap();
+        let t = m.labels()[i].thresholds.best_f1;
+        news.iter()
+            .filter(|d| m.score_text(&d.text)[i] >= t)
+            .count()
+    };
+    let p = params(ModelKind::SparseLogistic);
+    let (free, _) = p.fit(&train, &dev).unwrap();
+    let free_flags = rec(&free);
+    assert!(
+        free_flags > 1,
+        "the test needs look-alikes flagged without the bound ({free_flags})"
+    );
+    for max in [0.0, 0.1] {
+        let (bounded, _) = p
+            .clone()
+            .lookalike_genres(vec!["news".into()])
+            .max_lookalike_fpr(max)
+            .fit(&train, &dev)
+            .unwrap();
+        let flags = rec(&bounded);
+        assert!(
+            flags as f64 <= max * news.len() as f64,
+            "max {max}: {flags} of {} news stories flagged",
+            news.len()
+        );
+        // the ranking is the same model: only the threshold moved
+        assert_eq!(
+            free.score_text(&news[0].text),
+            bounded.score_text(&news[0].text)
+        );
+    }
+    // a genre absent from dev, or too small, changes nothing
+    let (other, _) = p
+        .clone()
+        .lookalike_genres(vec!["religious".into()])
+        .fit(&train, &dev)
+        .unwrap();
+    assert_eq!(other.to_bytes(), free.to_bytes());
+    assert!(p.clone().max_lookalike_fpr(1.5).fit(&train, &dev).is_err());
+}
