@@ -105,7 +105,7 @@ fn bad_arguments_and_bad_lines_are_clear_errors() {
     // each case: the arguments after the common ones, and what the error must say
     let broken = dir.write("broken.jsonl", line("fine", &[]) + "{not json\n");
     let broken = broken.to_str().unwrap();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
         (
             &["--train-weights", "1", "2"],
             "one weight per --train file",
@@ -115,6 +115,10 @@ fn bad_arguments_and_bad_lines_are_clear_errors() {
             "sparse-logistic",
         ),
         (&["--family-weight", "colour=2"], "colour"),
+        (
+            &["--lookalike-genres", "news", "--max-lookalike-fpr", "1.5"],
+            "look-alike false-positive rate",
+        ),
         (&["--train", broken], "broken.jsonl:2: invalid JSON"),
     ];
     for (extra, needle) in cases {
