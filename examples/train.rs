@@ -14,7 +14,9 @@ use anyhow::{bail, Context, Result};
 #[path = "common/mod.rs"]
 mod common;
 use clap::Parser;
-use narrascope::classify::{corpus, CalibrationKind, ModelKind, PosWeight, Trainer};
+use narrascope::classify::{
+    corpus, CalibrationKind, LookalikeBound, ModelKind, PosWeight, Trainer,
+};
 use narrascope::features::{FamilyWeights, ParamGuard, Vectorizer};
 
 #[derive(Parser, Debug)]
@@ -81,9 +83,10 @@ struct Args {
     /// dev documents without the label (genres with fewer than 10 such documents are ignored).
     #[arg(long, value_delimiter = ',')]
     lookalike_genres: Vec<String>,
-    /// Largest share of a look-alike genre's dev documents a flag threshold may flag.
-    #[arg(long, default_value_t = 0.05)]
-    max_lookalike_fpr: f64,
+    /// Largest share of a look-alike genre's dev documents a flag threshold may flag (default
+    /// 0.05; needs `--lookalike-genres`).
+    #[arg(long)]
+    max_lookalike_fpr: Option<f64>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -176,8 +179,6 @@ fn run() -> Result<()> {
         .select_k(Some(select_k).filter(|&k| k > 0))
         .seed(args.seed)
         .english_translations(args.english_translations)
-        .lookalike_genres(args.lookalike_genres.clone())
-        .max_lookalike_fpr(args.max_lookalike_fpr)
         .calibration(match args.calibration.as_str() {
             "platt" => CalibrationKind::Platt,
             "isotonic" => CalibrationKind::Isotonic,
@@ -221,12 +222,18 @@ fn run() -> Result<()> {
         args.min_df,
         args.seed
     );
-    if !args.lookalike_genres.is_empty() {
-        notes.push_str(&format!(
-            " | look-alike genres {} at most {}",
-            args.lookalike_genres.join(","),
-            args.max_lookalike_fpr
-        ));
+    match (args.lookalike_genres.is_empty(), args.max_lookalike_fpr) {
+        (true, Some(_)) => bail!("--max-lookalike-fpr needs --lookalike-genres"),
+        (true, None) => {}
+        (false, max) => {
+            let bound = LookalikeBound::new(args.lookalike_genres.iter(), max.unwrap_or(0.05));
+            notes.push_str(&format!(
+                " | look-alike genres {} at most {}",
+                bound.genres.join(","),
+                bound.max_fpr
+            ));
+            params = params.lookalike_bound(bound);
+        }
     }
     params = params.notes(notes);
     let (model, report) = params

@@ -105,7 +105,7 @@ fn bad_arguments_and_bad_lines_are_clear_errors() {
     // each case: the arguments after the common ones, and what the error must say
     let broken = dir.write("broken.jsonl", line("fine", &[]) + "{not json\n");
     let broken = broken.to_str().unwrap();
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 6] = [
         (
             &["--train-weights", "1", "2"],
             "one weight per --train file",
@@ -118,6 +118,10 @@ fn bad_arguments_and_bad_lines_are_clear_errors() {
         (
             &["--lookalike-genres", "news", "--max-lookalike-fpr", "1.5"],
             "look-alike false-positive rate",
+        ),
+        (
+            &["--max-lookalike-fpr", "0.1"],
+            "--max-lookalike-fpr needs --lookalike-genres",
         ),
         (&["--train", broken], "broken.jsonl:2: invalid JSON"),
     ];

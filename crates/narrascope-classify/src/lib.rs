@@ -55,5 +55,6 @@ pub use model::{
     MODEL_FORMAT_VERSION,
 };
 pub use trainer::{
-    densify, transform_all, PosWeight, Trainer, TrainerParams, TrainerValidParams, TrainingReport,
+    densify, transform_all, LookalikeBound, PosWeight, Trainer, TrainerParams, TrainerValidParams,
+    TrainingReport, MIN_LOOKALIKE_DOCS,
 };

@@ -39,8 +39,7 @@ pub enum PosWeight {
 /// | `max_iterations` | 100 (ftrl: 8 epochs) | learner iterations |
 /// | `calibration` | Platt | calibration fitted on dev |
 /// | `target_precision` | 0.95 | precision of the high-precision threshold |
-/// | `lookalike_genres` | none | dev genres whose unlabelled documents bound the flag threshold |
-/// | `max_lookalike_fpr` | 0.05 | share of each such genre's dev documents a label may flag |
+/// | `lookalike_bound` | none | dev genres whose documents without a label bound its flag threshold ([`LookalikeBound`]) |
 /// | `seed` | 42 | randomness (ftrl) |
 /// | `english_translations` | false | also train on `text_en` where a document has one |
 #[derive(Debug, Clone)]
@@ -54,11 +53,33 @@ pub struct TrainerValidParams {
     max_iterations: Option<u64>,
     calibration: CalibrationKind,
     target_precision: f64,
-    lookalike_genres: Vec<String>,
-    max_lookalike_fpr: f64,
+    lookalike_bound: Option<LookalikeBound>,
     seed: u64,
     english_translations: bool,
     notes: String,
+}
+
+/// Genres the flag thresholds must keep clear of: each label's flag threshold becomes the best
+/// dev F1 among thresholds that flag at most `max_fpr` of the dev documents without that label
+/// in each genre of `genres` (the `genre` of dev documents; genres with fewer than
+/// [`MIN_LOOKALIKE_DOCS`] such documents are ignored). The thresholds sit midway between dev
+/// scores, so a score recomputed at inference with a last-bit difference lands on the same side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LookalikeBound {
+    /// Genres that must not be flagged, e.g. `news`, `counter_speech`, `religious`.
+    pub genres: Vec<String>,
+    /// Largest share, in `[0, 1]`, of each genre's dev documents a flag threshold may flag.
+    pub max_fpr: f64,
+}
+
+impl LookalikeBound {
+    /// A bound of `max_fpr` on each of `genres`.
+    pub fn new<S: Into<String>>(genres: impl IntoIterator<Item = S>, max_fpr: f64) -> Self {
+        LookalikeBound {
+            genres: genres.into_iter().map(Into::into).collect(),
+            max_fpr,
+        }
+    }
 }
 
 /// Dev genres with fewer documents without a label than this do not bound its threshold (a
@@ -103,8 +124,7 @@ impl TrainerParams {
             max_iterations: None,
             calibration: CalibrationKind::Platt,
             target_precision: 0.95,
-            lookalike_genres: Vec::new(),
-            max_lookalike_fpr: 0.05,
+            lookalike_bound: None,
             seed: 42,
             english_translations: false,
             notes: String::new(),
@@ -129,14 +149,8 @@ impl TrainerParams {
         calibration: CalibrationKind,
         /// Target precision of the high-precision threshold.
         target_precision: f64,
-        /// Genres (the `genre` of dev documents) that must not be flagged: each label's flag
-        /// threshold is the best dev F1 among thresholds that flag at most
-        /// `max_lookalike_fpr` of the dev documents of each such genre without that label
-        /// (genres with fewer than [`MIN_LOOKALIKE_DOCS`] of them are ignored).
-        lookalike_genres: Vec<String>,
-        /// Largest share of a look-alike genre's dev documents a label's flag threshold may
-        /// flag.
-        max_lookalike_fpr: f64,
+        /// Bound the flag thresholds by the dev false-positive rate of look-alike genres.
+        lookalike_bound: LookalikeBound => Some,
         /// Seed.
         seed: u64,
         /// Also train on English translations (`text_en`).
@@ -155,11 +169,18 @@ impl ParamGuard for TrainerParams {
 
     fn check_ref(&self) -> Result<&TrainerValidParams> {
         let p = &self.0;
-        if !(0.0..=1.0).contains(&p.max_lookalike_fpr) {
-            return Err(ClassifyError::Params(format!(
-                "the look-alike false-positive rate must be in [0, 1], got {}",
-                p.max_lookalike_fpr
-            )));
+        if let Some(b) = &p.lookalike_bound {
+            if !(0.0..=1.0).contains(&b.max_fpr) {
+                return Err(ClassifyError::Params(format!(
+                    "the look-alike false-positive rate must be in [0, 1], got {}",
+                    b.max_fpr
+                )));
+            }
+            if b.genres.is_empty() {
+                return Err(ClassifyError::Params(
+                    "a look-alike bound needs at least one genre".into(),
+                ));
+            }
         }
         if !(p.target_precision > 0.0 && p.target_precision <= 1.0) {
             return Err(ClassifyError::Params(format!(
@@ -236,10 +257,11 @@ impl TrainerParams {
 impl TrainerValidParams {
     /// The highest dev score the flag threshold of one label must leave unflagged so that
     /// every look-alike genre's dev false-positive rate stays at or under
-    /// `max_lookalike_fpr` (`None`: no bound).
-    fn lookalike_bound(&self, probs: &[f32], truth: &[bool], dev: &[Document]) -> Option<f32> {
+    /// the [`LookalikeBound`]'s rate (`None`: no bound).
+    fn threshold_bound(&self, probs: &[f32], truth: &[bool], dev: &[Document]) -> Option<f32> {
+        let lb = self.lookalike_bound.as_ref()?;
         let mut bound: Option<f32> = None;
-        for g in &self.lookalike_genres {
+        for g in &lb.genres {
             let negatives: Vec<f32> = probs
                 .iter()
                 .zip(truth)
@@ -248,7 +270,7 @@ impl TrainerValidParams {
                 .map(|((&p, _), _)| p)
                 .collect();
             if negatives.len() >= MIN_LOOKALIKE_DOCS {
-                if let Some(b) = metrics::fpr_bound(&negatives, self.max_lookalike_fpr) {
+                if let Some(b) = metrics::fpr_bound(&negatives, lb.max_fpr) {
                     bound = Some(bound.map_or(b, |x: f32| x.max(b)));
                 }
             }
@@ -489,7 +511,7 @@ impl TrainerValidParams {
             let margins = margins_of(&scorer, &x_dev_sparse);
             let calibration = Calibration::fit(self.calibration, &margins, &yd);
             let probs: Vec<f32> = margins.iter().map(|&m| calibration.apply(m)).collect();
-            let bound = self.lookalike_bound(&probs, &yd, dev);
+            let bound = self.threshold_bound(&probs, &yd, dev);
             let best_f1 = metrics::best_f1_threshold_above(&probs, &yd, bound).clamp(0.0, 1.0);
             let high = metrics::precision_threshold(&probs, &yd, self.target_precision)
                 .map(|t| t.clamp(0.0, 1.0));

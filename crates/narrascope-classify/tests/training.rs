@@ -1,7 +1,7 @@
 //! Training contracts on a toy corpus written for these tests.
 
 use narrascope_classify::corpus::Document;
-use narrascope_classify::{Model, ModelFileProblem, ModelKind, PosWeight, Trainer};
+use narrascope_classify::{LookalikeBound, Model, ModelFileProblem, ModelKind, PosWeight, Trainer};
 use narrascope_features::{ParamGuard, Vectorizer};
 
 fn doc(text: &str, labels: &[&str]) -> Document {
@@ -333,8 +333,7 @@ fn lookalike_genres_bound_the_flag_threshold() {
     for max in [0.0, 0.1] {
         let (bounded, _) = p
             .clone()
-            .lookalike_genres(vec!["news".into()])
-            .max_lookalike_fpr(max)
+            .lookalike_bound(LookalikeBound::new(["news"], max))
             .fit(&train, &dev)
             .unwrap();
         let flags = rec(&bounded);
@@ -352,9 +351,11 @@ fn lookalike_genres_bound_the_flag_threshold() {
     // a genre absent from dev, or too small, changes nothing
     let (other, _) = p
         .clone()
-        .lookalike_genres(vec!["religious".into()])
+        .lookalike_bound(LookalikeBound::new(["religious"], 0.05))
         .fit(&train, &dev)
         .unwrap();
     assert_eq!(other.to_bytes(), free.to_bytes());
-    assert!(p.clone().max_lookalike_fpr(1.5).fit(&train, &dev).is_err());
+    let bad = |b: LookalikeBound| p.clone().lookalike_bound(b).fit(&train, &dev).is_err();
+    assert!(bad(LookalikeBound::new(["news"], 1.5)));
+    assert!(bad(LookalikeBound::new(Vec::<String>::new(), 0.05)));
 }
