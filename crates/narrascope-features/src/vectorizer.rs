@@ -477,6 +477,20 @@ impl Vectorizer {
         let shape = self.extract(tokens, range, s, &mut sink);
         s.words = words;
         hits.sort_unstable();
+        // shape features (ids 0..11, below every other id) go first, outside the L2
+        // normalisation
+        let ws = self.family_weight[family::SHAPE as usize];
+        if ws > 0.0 {
+            for (i, &v) in shape.iter().enumerate() {
+                if v != 0.0 {
+                    out.indices.push(i as u32);
+                    out.values.push(v * ws);
+                }
+            }
+        }
+        let first = out.indices.len();
+        out.indices.reserve(hits.len());
+        out.values.reserve(hits.len());
         // tf-idf, weights
         let sub = self.params.sublinear_tf;
         // Character n-grams and the word-level families are L2-normalised separately (as
@@ -486,13 +500,14 @@ impl Vectorizer {
         let mut i = 0;
         while i < hits.len() {
             let h = hits[i];
-            let mut tf = 0.0f32;
-            while i < hits.len() && hits[i].0 == h.0 {
-                tf += 1.0;
-                i += 1;
+            let mut j = i + 1;
+            while j < hits.len() && hits[j].0 == h.0 {
+                j += 1;
             }
+            let n = (j - i) as f32;
+            i = j;
             // 1 + ln(1) is exactly 1: skip the logarithm for the common single occurrence
-            let tf = if sub && tf > 1.0 { 1.0 + tf.ln() } else { tf };
+            let tf = if sub && n > 1.0 { 1.0 + n.ln() } else { n };
             let v = tf * h.idf();
             if v != 0.0 {
                 out.indices.push(h.id());
@@ -503,22 +518,13 @@ impl Vectorizer {
         }
         s.hits = hits;
         let inv = norm2.map(|n| if n > 0.0 { 1.0 / n.sqrt() } else { 0.0 });
-        for (&f, v) in s.fams.iter().zip(out.values.iter_mut()) {
-            *v *= inv[(f == family::CHAR) as usize] * self.family_weight[f as usize];
-        }
-        // shape features (ids 0..11) go first, outside the L2 normalisation
-        let ws = self.family_weight[family::SHAPE as usize];
-        if ws > 0.0 {
-            let nz: Vec<(u32, f32)> = shape
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| **v != 0.0)
-                .map(|(i, v)| (i as u32, v * ws))
-                .collect();
-            if !nz.is_empty() {
-                out.indices.splice(0..0, nz.iter().map(|x| x.0));
-                out.values.splice(0..0, nz.iter().map(|x| x.1));
-            }
+        // one factor per family: its group's inverse norm times its weight
+        let scale: [f32; 16] = std::array::from_fn(|f| {
+            let w = self.family_weight.get(f).copied().unwrap_or(0.0);
+            inv[(f as u8 == family::CHAR) as usize] * w
+        });
+        for (&f, v) in s.fams.iter().zip(out.values[first..].iter_mut()) {
+            *v *= scale[f as usize & 0xf];
         }
     }
 
