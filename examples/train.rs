@@ -53,7 +53,8 @@ struct Args {
     #[arg(long)]
     word_ngrams: Option<usize>,
     /// Weight of a feature family, as NAME=WEIGHT (0 switches it off); names: word_unigrams,
-    /// word_ngrams, char_ngrams, hashtags, mentions, domains, emoji, lexicons, shape.
+    /// word_ngrams, char_ngrams, hashtags, mentions, domains, emoji, lexicons, shape,
+    /// quoted_words.
     #[arg(long = "family-weight", num_args = 1..)]
     family_weights: Vec<String>,
     /// L-BFGS iterations (logistic, sparse-logistic) or epochs (ftrl) [default: per learner].
@@ -157,17 +158,11 @@ fn run() -> Result<()> {
             let value: f32 = value
                 .parse()
                 .with_context(|| format!("--family-weight {fw:?}: bad weight"))?;
-            let slot = match name {
-                "word_unigrams" => &mut w.word_unigrams,
-                "word_ngrams" => &mut w.word_ngrams,
-                "char_ngrams" => &mut w.char_ngrams,
-                "hashtags" => &mut w.hashtags,
-                "mentions" => &mut w.mentions,
-                "domains" => &mut w.domains,
-                "emoji" => &mut w.emoji,
-                "lexicons" => &mut w.lexicons,
-                "shape" => &mut w.shape,
-                other => bail!("--family-weight: unknown family {other:?}"),
+            let Some(slot) = w.weight_mut(name) else {
+                bail!(
+                    "--family-weight: unknown family {name:?} (known: {})",
+                    FamilyWeights::NAMES.join(", ")
+                );
             };
             *slot = value;
         }

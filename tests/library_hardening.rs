@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use narrascope::classify::{Model, MODEL_FORMAT_VERSION};
+use narrascope::classify::{Model, MIN_MODEL_FORMAT_VERSION, MODEL_FORMAT_VERSION};
 use narrascope::{Assessment, Classifier, Error, ModelFileProblem};
 
 const RECRUITMENT: &str =
@@ -116,13 +116,19 @@ fn damaged_model_files_give_typed_errors() {
             supported: MODEL_FORMAT_VERSION
         }
     );
-    let mut b = good.clone();
-    b[8..12].copy_from_slice(&0u32.to_le_bytes());
-    let p = dir.write("older.nsm", &b);
-    assert!(matches!(
-        load_problem(&p),
-        ModelFileProblem::OlderVersion { found: 0, .. }
-    ));
+    // 0, and 1: files written before the quoted-word family (format 2) are refused, not misread
+    for old in [0u32, 1] {
+        let mut b = good.clone();
+        b[8..12].copy_from_slice(&old.to_le_bytes());
+        let p = dir.write("older.nsm", &b);
+        assert_eq!(
+            load_problem(&p),
+            ModelFileProblem::OlderVersion {
+                found: old,
+                supported: MIN_MODEL_FORMAT_VERSION
+            }
+        );
+    }
 
     let mut b = good.clone();
     b.extend_from_slice(b"!!");

@@ -52,7 +52,7 @@ pub use error::{ClassifyError, ModelFileProblem, Result};
 pub use linear::{LinearParams, LinearScorer, ModelKind};
 pub use model::{
     fnv64, Contribution, DevMetrics, LabelModel, Model, Thresholds, TrainingSummary, MAGIC,
-    MODEL_FORMAT_VERSION,
+    MIN_MODEL_FORMAT_VERSION, MODEL_FORMAT_VERSION,
 };
 pub use trainer::{
     densify, transform_all, LookalikeBound, PosWeight, Trainer, TrainerParams, TrainerValidParams,

@@ -24,9 +24,9 @@ use crate::metrics::BinaryMetrics;
 /// Magic bytes at the start of every model file.
 pub const MAGIC: &[u8; 8] = b"NRSCMDL\0";
 /// Current model file format version.
-pub const MODEL_FORMAT_VERSION: u32 = 1;
+pub const MODEL_FORMAT_VERSION: u32 = 2;
 /// Oldest format version this build reads.
-pub const MIN_MODEL_FORMAT_VERSION: u32 = 1;
+pub const MIN_MODEL_FORMAT_VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 8;
 /// Most bytes of memory a model file may claim while being decoded.
 const DECODE_LIMIT: usize = 1 << 30;

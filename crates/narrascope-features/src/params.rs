@@ -29,6 +29,10 @@ pub struct FamilyWeights {
     pub lexicons: f32,
     /// Document shape (length, person, quotes, exclamations, disguise, links).
     pub shape: f32,
+    /// Word unigrams of words inside quotations (`q:` features), on top of their ordinary
+    /// features: they let a model learn that a slogan quoted by a reporter or a critic is
+    /// mentioned, not asserted.
+    pub quoted_words: f32,
 }
 
 impl Default for FamilyWeights {
@@ -43,23 +47,59 @@ impl Default for FamilyWeights {
             emoji: 1.0,
             lexicons: 1.0,
             shape: 0.3,
+            quoted_words: 1.0,
         }
     }
 }
 
 impl FamilyWeights {
-    pub(crate) fn named(&self) -> [(&'static str, f32); 9] {
-        [
-            ("word_unigrams", self.word_unigrams),
-            ("word_ngrams", self.word_ngrams),
-            ("char_ngrams", self.char_ngrams),
-            ("hashtags", self.hashtags),
-            ("mentions", self.mentions),
-            ("domains", self.domains),
-            ("emoji", self.emoji),
-            ("lexicons", self.lexicons),
-            ("shape", self.shape),
-        ]
+    /// The family names, as [`Self::weight_mut`] and configuration files spell them.
+    pub const NAMES: [&'static str; 10] = [
+        "word_unigrams",
+        "word_ngrams",
+        "char_ngrams",
+        "hashtags",
+        "mentions",
+        "domains",
+        "emoji",
+        "lexicons",
+        "shape",
+        "quoted_words",
+    ];
+
+    /// The weight of the family called `name` (one of [`Self::NAMES`]), `None` for an unknown
+    /// name.
+    ///
+    /// ```
+    /// use narrascope_features::FamilyWeights;
+    /// let mut w = FamilyWeights::default();
+    /// *w.weight_mut("quoted_words").unwrap() = 0.0;
+    /// assert_eq!(w.quoted_words, 0.0);
+    /// assert!(w.weight_mut("no_such_family").is_none());
+    /// ```
+    pub fn weight_mut(&mut self, name: &str) -> Option<&mut f32> {
+        Some(match name {
+            "word_unigrams" => &mut self.word_unigrams,
+            "word_ngrams" => &mut self.word_ngrams,
+            "char_ngrams" => &mut self.char_ngrams,
+            "hashtags" => &mut self.hashtags,
+            "mentions" => &mut self.mentions,
+            "domains" => &mut self.domains,
+            "emoji" => &mut self.emoji,
+            "lexicons" => &mut self.lexicons,
+            "shape" => &mut self.shape,
+            "quoted_words" => &mut self.quoted_words,
+            _ => return None,
+        })
+    }
+
+    /// `(name, weight)` in the order of [`Self::NAMES`].
+    pub(crate) fn named(&self) -> [(&'static str, f32); 10] {
+        let mut w = self.clone();
+        std::array::from_fn(|i| {
+            let name = Self::NAMES[i];
+            (name, *w.weight_mut(name).expect("every name is known"))
+        })
     }
 }
 

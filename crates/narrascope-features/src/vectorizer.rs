@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 
 use linfa::ParamGuard;
-use narrascope_tokenize::{Span, TokenKind, Tokenized, Tokenizer};
+use narrascope_tokenize::{flags, Span, TokenKind, Tokenized, Tokenizer};
 use ndarray::Array2;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ use crate::params::{VectorizerParams, VectorizerValidParams};
 use crate::sparse::SparseVector;
 
 /// Format version of the serialised vectorizer.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Feature families (stored per feature id).
 pub mod family {
@@ -38,6 +38,8 @@ pub mod family {
     pub const DOMAIN: u8 = 7;
     /// Emoji.
     pub const EMOJI: u8 = 8;
+    /// Word unigram of a word inside a quotation (`q:` features, next to its `w:` feature).
+    pub const QUOTED: u8 = 9;
 }
 
 /// Names of the document-shape features (their ids are `0..SHAPE_NAMES.len()`).
@@ -165,7 +167,7 @@ pub struct Vectorizer {
     idf: Vec<f32>,
     /// Key → (id, idf): the idf comes with the probe, saving a second random memory access.
     index: FxHashMap<u64, (u32, f32)>,
-    family_weight: [f32; 9],
+    family_weight: [f32; 10],
     n_docs: u32,
     n_fixed: u32,
     /// Process-unique identity, so per-thread caches never serve one vectorizer's ids to
@@ -306,7 +308,7 @@ impl Vectorizer {
                 st.idf.len()
             )));
         }
-        if st.family.iter().any(|&f| f > family::EMOJI) || st.idf.iter().any(|v| !v.is_finite()) {
+        if st.family.iter().any(|&f| f > family::QUOTED) || st.idf.iter().any(|v| !v.is_finite()) {
             return Err(FeatureError::Corrupt(
                 "unknown feature family or non-finite idf".into(),
             ));
@@ -356,6 +358,7 @@ impl Vectorizer {
             w.mentions,
             w.domains,
             w.emoji,
+            w.quoted_words,
         ];
         let n_fixed = (SHAPE_NAMES.len() + params.lexicons.len()) as u32;
         Ok(Vectorizer {
@@ -566,6 +569,9 @@ impl Vectorizer {
                         first += 1;
                     } else if is_second_person(norm) {
                         second += 1;
+                    }
+                    if w.quoted_words > 0.0 && t.flags & flags::QUOTED != 0 {
+                        emit_one(sink, family::QUOTED, "q", stem, t.span);
                     }
                     if !t.stopword && (w.word_unigrams > 0.0 || w.char_ngrams > 0.0) {
                         let forms = WordForms {

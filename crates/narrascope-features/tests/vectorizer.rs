@@ -219,3 +219,43 @@ fn word_cache_is_invisible() {
         assert_eq!(&v1.transform(d), c, "after another vectorizer: {d}");
     }
 }
+
+/// Words inside quotations get `q:` features next to their ordinary ones; without quotation
+/// marks, or with the family switched off, there are none.
+#[test]
+fn quoted_words_get_their_own_features() {
+    use narrascope_features::{family, FamilyWeights};
+    let docs = [
+        "Supporters write 'the kuffar tremble' and nobody trembles",
+        "the kuffar tremble before the lions of the state",
+        "Il écrit « viens » et personne ne vient",
+    ];
+    let names = |v: &Vectorizer, text: &str| -> Vec<String> {
+        let x = v.transform(text);
+        x.indices
+            .iter()
+            .filter(|&&i| v.feature_family(i) == family::QUOTED)
+            .map(|&i| v.feature_name(i).to_string())
+            .collect()
+    };
+    let v = Vectorizer::params().min_df(1).fit(&docs).unwrap();
+    let mut q = names(&v, docs[0]);
+    q.sort();
+    assert_eq!(q, ["q:kuffar", "q:the", "q:trembl"]);
+    assert!(names(&v, docs[1]).is_empty());
+    assert_eq!(names(&v, docs[2]), ["q:vien"]);
+    // the quoted occurrence still counts as an ordinary word
+    let x = v.transform(docs[0]);
+    assert!(x.indices.iter().any(|&i| v.feature_name(i) == "w:kuffar"));
+
+    let off = FamilyWeights {
+        quoted_words: 0.0,
+        ..FamilyWeights::default()
+    };
+    let v = Vectorizer::params()
+        .min_df(1)
+        .weights(off)
+        .fit(&docs)
+        .unwrap();
+    assert!((0..v.len() as u32).all(|i| v.feature_family(i) != family::QUOTED));
+}

@@ -46,6 +46,7 @@
 mod error;
 pub mod lang;
 pub mod normalize;
+pub mod quote;
 mod segment;
 mod token;
 mod tokenizer;

@@ -76,6 +76,9 @@ pub mod flags {
     pub const ARABIC: u16 = 1 << 6;
     /// Latin diacritics were removed.
     pub const DIACRITICS: u16 = 1 << 7;
+    /// Not a normalisation step: the token lies inside a quotation (between matching
+    /// quotation marks, see [`crate::quote`]). Set per occurrence, never cached with the word.
+    pub const QUOTED: u16 = 1 << 8;
     /// Mask of the steps that indicate deliberate disguise (not ordinary spelling).
     pub const DISGUISE: u16 = INVISIBLE | HOMOGLYPH | LEET | ELONGATION | SEPARATED | NFKC;
 }
@@ -89,7 +92,7 @@ pub struct Token {
     pub span: Span,
     /// Whether the normalised word is a stopword of the document's language.
     pub stopword: bool,
-    /// Which normalisation steps changed the token (see [`flags`]).
+    /// Which normalisation steps changed the token, and whether it is quoted (see [`flags`]).
     pub flags: u16,
     pub(crate) norm: (u32, u32),
     pub(crate) stem: (u32, u32),
@@ -142,6 +145,7 @@ pub struct Tokenized {
     pub(crate) pieces: Vec<crate::tokenizer::Piece>,
     pub(crate) word: String,
     pub(crate) scratch: String,
+    pub(crate) quotes: Vec<(usize, usize)>,
 }
 
 impl Tokenized {

@@ -11,6 +11,7 @@ use crate::normalize::invisible::OffsetMap;
 use crate::normalize::{
     DocContext, InvisibleChars, Leetspeak, NormalizerStep, SeparatedLetters, TokenNormalizer,
 };
+use crate::quote;
 use crate::token::{flags, Part, Sentence, Span, Token, TokenKind, Tokenized};
 use crate::wordcache::{self, WordCache, WordEntry};
 
@@ -676,6 +677,24 @@ impl Tokenizer {
                     },
                 });
             }
+        }
+
+        // 5b. quotations: flag the tokens between matching quotation marks (per occurrence,
+        // after the word cache, which never sees this flag)
+        if quote::has_quote_marks(text) {
+            let mut spans = std::mem::take(&mut out.quotes);
+            spans.clear();
+            quote::quoted_spans(text, &mut spans);
+            for &(a, b) in &spans {
+                let first = out.tokens.partition_point(|t| t.span.start < a);
+                for t in out.tokens[first..].iter_mut() {
+                    if t.span.end > b {
+                        break;
+                    }
+                    t.flags |= flags::QUOTED;
+                }
+            }
+            out.quotes = spans;
         }
 
         // 6. language, stopwords, stems

@@ -120,3 +120,33 @@ fn never_panics_on_edge_inputs() {
         let _ = tok.tokenize(s);
     }
 }
+
+/// Tokens between matching quotation marks carry `flags::QUOTED`, per occurrence: the same
+/// word quoted and unquoted in one text (the second from the word cache) differ only there.
+#[test]
+fn quoted_tokens_are_flagged_per_occurrence() {
+    use narrascope_tokenize::flags;
+    let tok = Tokenizer::new();
+    let quoted = |text: &str| -> Vec<String> {
+        tok.tokenize(text)
+            .tokens()
+            .iter()
+            .filter(|x| x.flags & flags::QUOTED != 0)
+            .map(|x| x.span.slice(text).trim_matches('\u{200b}').to_string())
+            .collect()
+    };
+    let text = "They say 'hijrah is a duty' but hijrah meant Medina. « Viens » don't";
+    assert_eq!(quoted(text), ["hijrah", "is", "a", "duty", "Viens"]);
+    let t = tok.tokenize(text);
+    let hijrah: Vec<u16> = t
+        .tokens()
+        .iter()
+        .filter(|x| x.span.slice(text) == "hijrah")
+        .map(|x| x.flags)
+        .collect();
+    assert_eq!(hijrah, [flags::QUOTED, 0]);
+    // quotation is not disguise
+    assert!(t.tokens().iter().all(|x| !x.is_disguised()));
+    // invisible characters are transparent; spans stay in original coordinates
+    assert_eq!(quoted("a \u{200b}'join\u{200b} us' b"), ["join", "us"]);
+}
