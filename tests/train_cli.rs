@@ -114,7 +114,10 @@ fn bad_arguments_and_bad_lines_are_clear_errors() {
             &["--model-kind", "nb", "--train-weights", "2"],
             "sparse-logistic",
         ),
-        (&["--family-weight", "colour=2"], "colour"),
+        (
+            &["--family-weight", "colour=2"],
+            "unknown family \"colour\" (known: word_unigrams",
+        ),
         (
             &["--lookalike-genres", "news", "--max-lookalike-fpr", "1.5"],
             "look-alike false-positive rate",

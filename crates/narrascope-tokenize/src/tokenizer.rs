@@ -681,21 +681,19 @@ impl Tokenizer {
 
         // 5b. quotations: flag the tokens between matching quotation marks (per occurrence,
         // after the word cache, which never sees this flag)
-        if quote::has_quote_marks(text) {
-            let mut spans = std::mem::take(&mut out.quotes);
-            spans.clear();
-            quote::quoted_spans(text, &mut spans);
-            for &(a, b) in &spans {
-                let first = out.tokens.partition_point(|t| t.span.start < a);
-                for t in out.tokens[first..].iter_mut() {
-                    if t.span.end > b {
-                        break;
-                    }
-                    t.flags |= flags::QUOTED;
+        let mut spans = std::mem::take(&mut out.quotes);
+        spans.clear();
+        quote::quoted_spans(text, &mut spans);
+        for &(a, b) in &spans {
+            let first = out.tokens.partition_point(|t| t.span.start < a);
+            for t in out.tokens[first..].iter_mut() {
+                if t.span.end > b {
+                    break;
                 }
+                t.flags |= flags::QUOTED;
             }
-            out.quotes = spans;
         }
+        out.quotes = spans;
 
         // 6. language, stopwords, stems
         let lang_idx = match (force_lang, cfg.language) {
