@@ -1,7 +1,8 @@
 //! Scans files for propaganda narratives and writes one JSON object per document.
 //!
 //! ```text
-//! scan [--model PATH] [--threads N] [--explain] [--lines] [--text-column NAME] [-o OUT] INPUT...
+//! scan [--model PATH] [--threads N] [--explain] [--lines] [--text-column NAME] [-o OUT]
+//!      [--threshold LABEL=P]... INPUT...
 //! cargo run --release --example scan -- data/samples/ -o scores.jsonl
 //! ```
 //!
@@ -75,6 +76,11 @@ struct Args {
     /// Output file (default: standard output).
     #[arg(short = 'o', long = "out", value_name = "OUT")]
     out: Option<PathBuf>,
+    /// Flag threshold of a label, as LABEL=P (a calibrated probability), instead of the
+    /// model's; repeatable. The built-in model's thresholds favour precision: lower them for
+    /// recall, at the cost of more look-alikes flagged.
+    #[arg(long = "threshold", value_name = "LABEL=P")]
+    thresholds: Vec<String>,
     /// Longest line / document accepted, in bytes; longer ones are skipped without being
     /// held in memory.
     #[arg(long, default_value_t = 256 << 20, value_name = "BYTES")]
@@ -630,6 +636,26 @@ fn run(args: Args) -> i32 {
             }
         },
     };
+    let mut clf = clf;
+    for spec in &args.thresholds {
+        let parsed = spec
+            .split_once('=')
+            .and_then(|(l, p)| Some((l, p.trim().parse::<f32>().ok()?)));
+        let Some((label, p)) = parsed else {
+            let _ = writeln!(
+                io::stderr(),
+                "scan: --threshold {spec:?}: expected LABEL=P, e.g. recruitment=0.5"
+            );
+            return 2;
+        };
+        clf = match clf.with_flag_threshold(label, p) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = writeln!(io::stderr(), "scan: --threshold {spec:?}: {e}");
+                return 2;
+            }
+        };
+    }
     let labels: Vec<String> = clf.labels().iter().map(|s| s.to_string()).collect();
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))

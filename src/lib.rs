@@ -184,6 +184,27 @@ impl Classifier {
         self.model.label_names().collect()
     }
 
+    /// A classifier with the flag threshold of `label` set to `threshold` (a calibrated
+    /// probability); this one is left unchanged. The built-in model's flag thresholds are
+    /// chosen on dev under a look-alike bound and favour precision (see `models/README.md`):
+    /// lower them for recall on short posts, at the cost of more look-alikes flagged.
+    ///
+    /// ```
+    /// let clf = narrascope::Classifier::builtin().with_flag_threshold("recruitment", 0.5)?;
+    /// assert_eq!(clf.thresholds().iter().find(|t| t.label == "recruitment").unwrap().flag, 0.5);
+    /// assert!(narrascope::Classifier::builtin().with_flag_threshold("sports", 0.5).is_err());
+    /// # Ok::<(), narrascope::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Threshold`] for a label the model does not have, or a threshold outside
+    /// `[0, 1]`.
+    pub fn with_flag_threshold(&self, label: &str, threshold: f32) -> Result<Classifier, Error> {
+        let mut model = (*self.model).clone();
+        model.set_flag_threshold(label, threshold)?;
+        Ok(Classifier::from_model(model))
+    }
+
     /// Thresholds per label.
     pub fn thresholds(&self) -> Vec<LabelThresholds> {
         self.model

@@ -91,3 +91,31 @@ fn empty_and_whitespace_texts_score() {
         assert_eq!(a.scores.len(), 2);
     }
 }
+
+/// Flag thresholds can be moved per label on a copy; the original classifier is unchanged.
+#[test]
+fn flag_threshold_override() {
+    let clf = Classifier::builtin();
+    let text = "Make hijrah before the doors close!";
+    let p = clf.classify(text).score("recruitment").unwrap();
+    let low = clf.with_flag_threshold("recruitment", p).unwrap();
+    assert!(low.classify(text).is_flagged("recruitment"));
+    let high = clf
+        .with_flag_threshold("recruitment", (p + 0.01).min(1.0))
+        .unwrap();
+    assert!(!high.classify(text).is_flagged("recruitment"));
+    // the other label and the high-precision thresholds keep their values
+    let (a, b) = (clf.thresholds(), low.thresholds());
+    assert_eq!(a[0], b[0]);
+    assert_eq!(a[1].high_precision, b[1].high_precision);
+    assert_eq!(b[1].flag, p);
+    assert_ne!(clf.thresholds()[1].flag, p, "the original is unchanged");
+    for (label, t) in [
+        ("sports", 0.5),
+        ("recruitment", -0.1),
+        ("recruitment", f32::NAN),
+    ] {
+        let e = clf.with_flag_threshold(label, t).unwrap_err();
+        assert!(e.to_string().starts_with("invalid threshold: "), "{e}");
+    }
+}

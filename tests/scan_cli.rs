@@ -773,3 +773,57 @@ fn standard_input() {
         "{stderr}"
     );
 }
+
+/// `--threshold LABEL=P` replaces the model's flag threshold; bad settings are argument errors
+/// (exit 2) that name the setting, and nothing is written.
+#[test]
+fn threshold_overrides_and_their_errors() {
+    let dir = TempDir::new("threshold");
+    let input = dir.write(
+        "in.jsonl",
+        [
+            json_line("Heavy rain expected tomorrow across the north."),
+            json_line("Make hijrah before the doors close!"),
+        ]
+        .join("\n"),
+    );
+    let flags = |r: &Run| -> Vec<Vec<String>> {
+        r.stdout
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                serde_json::from_value(v["flags"].clone()).unwrap()
+            })
+            .collect()
+    };
+    // 0 flags everything for the label, 1 only certainty (these texts score below 1)
+    let all = scan(&[
+        input.to_str().unwrap(),
+        "--threshold",
+        "recruitment=0",
+        "--threshold",
+        "defection=1",
+    ]);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let got = flags(&all);
+    assert_eq!(got, [["recruitment"], ["recruitment"]], "{}", all.stdout);
+    for (spec, needle) in [
+        (
+            "sports=0.5",
+            "no label \"sports\" (labels: defection, recruitment)",
+        ),
+        ("recruitment=1.5", "must be a probability in [0, 1]"),
+        ("recruitment=NaN", "must be a probability in [0, 1]"),
+        ("recruitment", "expected LABEL=P"),
+        ("recruitment=high", "expected LABEL=P"),
+    ] {
+        let r = scan(&[input.to_str().unwrap(), "--threshold", spec]);
+        assert_eq!(r.code, 2, "{spec}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(spec) && r.stderr.contains(needle),
+            "{spec}: {}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty(), "{spec}");
+    }
+}

@@ -104,6 +104,9 @@ pub enum ClassifyError {
     /// Invalid trainer parameters.
     #[error("invalid trainer parameters: {0}")]
     Params(String),
+    /// An invalid threshold setting (an unknown label, or not a probability).
+    #[error("invalid threshold: {0}")]
+    Threshold(String),
     /// An unknown model kind name.
     #[error("unknown model kind {0:?} (expected logistic, nb, svm or ftrl)")]
     UnknownKind(String),

@@ -163,6 +163,32 @@ impl Model {
     pub fn labels(&self) -> &[LabelModel] {
         &self.labels
     }
+    /// Sets the flag threshold of `label` (a calibrated probability), for applications that
+    /// need another operating point than the one chosen on dev: lower for recall on short
+    /// posts, higher for precision. The high-precision threshold is left as it is.
+    ///
+    /// # Errors
+    /// [`ClassifyError::Threshold`] for an unknown label (the message lists the model's labels)
+    /// or a threshold outside `[0, 1]`.
+    pub fn set_flag_threshold(&mut self, label: &str, threshold: f32) -> Result<()> {
+        if !(0.0..=1.0).contains(&threshold) {
+            return Err(ClassifyError::Threshold(format!(
+                "flag threshold for {label:?} must be a probability in [0, 1], got {threshold}"
+            )));
+        }
+        let names: Vec<&str> = self.label_names().collect();
+        let known = names.join(", ");
+        match self.labels.iter_mut().find(|l| l.name == label) {
+            Some(l) => {
+                l.thresholds.best_f1 = threshold;
+                Ok(())
+            }
+            None => Err(ClassifyError::Threshold(format!(
+                "the model has no label {label:?} (labels: {known})"
+            ))),
+        }
+    }
+
     /// The vectorizer.
     pub fn vectorizer(&self) -> &Vectorizer {
         &self.vectorizer
