@@ -34,6 +34,7 @@ pub enum PosWeight {
 /// | `labels` | all labels in train | label set (e.g. only `recruitment`) |
 /// | `vectorizer` | [`VectorizerParams::new`] | features |
 /// | `select_k` | 3,000 | chi-square top-K per label: the model keeps the union, each label trains on its own K plus the shape and lexicon features; `None` keeps all |
+/// | `prune_to` | none | sparse-logistic only: after a first fit on every feature, keep the `K` learned features that move the margins most (largest `max over labels of abs(weight)` times their summed training value) and train again on those alone |
 /// | `strengths` | per kind | grid of regularisation / smoothing values tried on dev |
 /// | `pos_weights` | 1, balanced^0.5, balanced | grid of positive weights tried on dev |
 /// | `max_iterations` | 100 (ftrl: 8 epochs) | learner iterations |
@@ -48,6 +49,7 @@ pub struct TrainerValidParams {
     labels: Option<Vec<String>>,
     vectorizer: VectorizerParams,
     select_k: Option<usize>,
+    prune_to: Option<usize>,
     strengths: Option<Vec<f64>>,
     pos_weights: Vec<PosWeight>,
     max_iterations: Option<u64>,
@@ -115,6 +117,7 @@ impl TrainerParams {
             labels: None,
             vectorizer: VectorizerParams::new(),
             select_k: Some(3000),
+            prune_to: None,
             strengths: None,
             pos_weights: vec![
                 PosWeight::Fixed(1.0),
@@ -139,6 +142,8 @@ impl TrainerParams {
         vectorizer: VectorizerParams,
         /// Chi-square top-K per label (`None`: no selection).
         select_k: Option<usize>,
+        /// Sparse-logistic: keep this many learned features after a first fit, then refit.
+        prune_to: usize => Some,
         /// Grid of strengths.
         strengths: Vec<f64> => Some,
         /// Grid of positive weights.
@@ -207,6 +212,15 @@ impl ParamGuard for TrainerParams {
         }
         if p.select_k == Some(0) {
             return Err(ClassifyError::Params("select_k must be at least 1".into()));
+        }
+        if p.prune_to.is_some() && p.kind != ModelKind::SparseLogistic {
+            return Err(ClassifyError::Params(format!(
+                "pruning by weight needs the sparse-logistic learner, not {}",
+                p.kind
+            )));
+        }
+        if p.prune_to == Some(0) {
+            return Err(ClassifyError::Params("prune_to must be at least 1".into()));
         }
         if p.labels.as_ref().is_some_and(|l| l.is_empty()) {
             return Err(ClassifyError::Params("the label list is empty".into()));
@@ -392,146 +406,159 @@ impl TrainerValidParams {
             }
             _ => full,
         };
-        let xs_train = transform_all(&vectorizer, &texts);
-        // Each label trains on its own columns: the fixed features and its own top-K. The
-        // dense matrices linfa needs stay narrow (the union of all labels' features is wider).
-        let rankings = vectorizer.chi2_ranking(&xs_train, &y_train)?;
-        let dev_texts: Vec<&str> = dev.iter().map(|d| d.text.as_str()).collect();
-        let x_dev_sparse = transform_all(&vectorizer, &dev_texts);
+        let train_labels = |vectorizer: &Vectorizer| -> Result<LabelFits> {
+            let xs_train = transform_all(vectorizer, &texts);
+            // Each label trains on its own columns: the fixed features and its own top-K. The
+            // dense matrices linfa needs stay narrow (the union of all labels' features is wider).
+            let rankings = vectorizer.chi2_ranking(&xs_train, &y_train)?;
+            let dev_texts: Vec<&str> = dev.iter().map(|d| d.text.as_str()).collect();
+            let x_dev_sparse = transform_all(vectorizer, &dev_texts);
 
-        let strengths = self
-            .strengths
-            .clone()
-            .unwrap_or_else(|| default_strengths(self.kind));
-        let iters = self.max_iterations.unwrap_or(match self.kind {
-            ModelKind::Ftrl => 8,
-            _ => 100,
-        });
-        let sparse_records = if self.kind == ModelKind::SparseLogistic {
-            Some(SparseRecords::from_vectors(&xs_train, vectorizer.len())?)
-        } else {
-            None
-        };
-        let mut label_models = Vec::new();
-        let mut scorers = Vec::new();
-        let mut grid_report = Vec::new();
-        for (li, name) in labels.iter().enumerate() {
-            let y: Array1<bool> = y_train.iter().map(|r| r[li]).collect();
-            let yd: Vec<bool> = y_dev.iter().map(|r| r[li]).collect();
-            let n_pos = y.iter().filter(|&&t| t).count() as f64;
-            let ratio = (y.len() as f64 - n_pos) / n_pos;
-            let mut grid: Vec<(f64, f64)> = Vec::new();
-            for &s in &strengths {
-                let mut seen_w = Vec::new();
-                for w in &self.pos_weights {
-                    let w = match *w {
-                        PosWeight::Fixed(v) => v,
-                        PosWeight::Balanced(e) => ratio.powf(e).max(1.0),
-                    };
-                    let w = if matches!(self.kind, ModelKind::Logistic | ModelKind::Ftrl) {
-                        w.round().max(1.0)
-                    } else {
-                        w
-                    };
-                    if self.kind == ModelKind::Nb && !seen_w.is_empty() {
-                        continue; // naive Bayes ignores positive weights
-                    }
-                    if !seen_w.contains(&w) {
-                        seen_w.push(w);
-                        grid.push((s, w));
-                    }
-                }
-            }
-            // The dense learners train on the fixed features and this label's top-K; the sparse
-            // one on every feature the vectorizer kept.
-            let sparse = self.kind == ModelKind::SparseLogistic;
-            let mut cols: Vec<u32> = (0..vectorizer.n_fixed()).collect();
-            if sparse {
-                cols = (0..vectorizer.len() as u32).collect();
-            } else {
-                let k = self.select_k.unwrap_or(usize::MAX);
-                cols.extend(rankings[li].iter().take(k).map(|&(i, _)| i));
-                cols.sort_unstable();
-            }
-            let data = match &sparse_records {
-                Some(r) => {
-                    let ds = DatasetBase::new(r.clone(), y.clone());
-                    Data::Sparse(match weights {
-                        Some(_) => ds.with_weights(Array1::from(row_weights.clone())),
-                        None => ds,
-                    })
-                }
-                None => Data::Dense(Dataset::new(
-                    dense_columns(&xs_train, &cols, vectorizer.len()),
-                    y.clone(),
-                )),
-            };
-            let fitted: Vec<Result<(f64, f64, LinearScorer, f64)>> = grid
-                .par_iter()
-                .map(|&(s, w)| {
-                    let p = LinearParams {
-                        kind: self.kind,
-                        strength: s,
-                        pos_weight: w,
-                        max_iterations: iters,
-                        seed: self.seed,
-                    };
-                    let narrow = match &data {
-                        Data::Dense(ds) => p.fit(ds)?,
-                        Data::Sparse(ds) => p.sparse_params().fit(ds)?,
-                    };
-                    let mut scorer = LinearScorer {
-                        weights: vec![0.0; vectorizer.len()],
-                        bias: narrow.bias,
-                    };
-                    for (&c, &w) in cols.iter().zip(&narrow.weights) {
-                        scorer.weights[c as usize] = w;
-                    }
-                    let margins = margins_of(&scorer, &x_dev_sparse);
-                    let ap = metrics::average_precision(&margins, &yd);
-                    Ok((s, w, scorer, ap))
-                })
-                .collect();
-            let mut results = Vec::new();
-            for r in fitted {
-                results.push(r?);
-            }
-            grid_report.push((
-                name.clone(),
-                results.iter().map(|(s, w, _, ap)| (*s, *w, *ap)).collect(),
-            ));
-            // best dev PR-AUC; ties: the first in grid order (deterministic)
-            let best = results
-                .iter()
-                .enumerate()
-                .max_by(|a, b| a.1 .3.total_cmp(&b.1 .3).then(b.0.cmp(&a.0)))
-                .map(|(i, _)| i)
-                .expect("the grid is not empty");
-            let (s, w, scorer, _) = results.swap_remove(best);
-            let margins = margins_of(&scorer, &x_dev_sparse);
-            let calibration = Calibration::fit(self.calibration, &margins, &yd);
-            let probs: Vec<f32> = margins.iter().map(|&m| calibration.apply(m)).collect();
-            let bound = self.threshold_bound(&probs, &yd, dev);
-            let best_f1 = metrics::best_f1_threshold_above(&probs, &yd, bound).clamp(0.0, 1.0);
-            let high = metrics::precision_threshold(&probs, &yd, self.target_precision)
-                .map(|t| t.clamp(0.0, 1.0));
-            let dev_metrics = DevMetrics {
-                best_f1: metrics::at_threshold(&probs, &yd, best_f1),
-                high_precision: high.map(|t| metrics::at_threshold(&probs, &yd, t)),
-                pr_auc: metrics::average_precision(&probs, &yd),
-                chosen: (s, w),
-            };
-            label_models.push(LabelModel {
-                name: name.clone(),
-                calibration,
-                thresholds: Thresholds {
-                    best_f1,
-                    high_precision: high,
-                    target_precision: self.target_precision as f32,
-                },
-                dev: dev_metrics,
+            let strengths = self
+                .strengths
+                .clone()
+                .unwrap_or_else(|| default_strengths(self.kind));
+            let iters = self.max_iterations.unwrap_or(match self.kind {
+                ModelKind::Ftrl => 8,
+                _ => 100,
             });
-            scorers.push(scorer);
+            let sparse_records = if self.kind == ModelKind::SparseLogistic {
+                Some(SparseRecords::from_vectors(&xs_train, vectorizer.len())?)
+            } else {
+                None
+            };
+            let mut label_models = Vec::new();
+            let mut scorers = Vec::new();
+            let mut grid_report = Vec::new();
+            for (li, name) in labels.iter().enumerate() {
+                let y: Array1<bool> = y_train.iter().map(|r| r[li]).collect();
+                let yd: Vec<bool> = y_dev.iter().map(|r| r[li]).collect();
+                let n_pos = y.iter().filter(|&&t| t).count() as f64;
+                let ratio = (y.len() as f64 - n_pos) / n_pos;
+                let mut grid: Vec<(f64, f64)> = Vec::new();
+                for &s in &strengths {
+                    let mut seen_w = Vec::new();
+                    for w in &self.pos_weights {
+                        let w = match *w {
+                            PosWeight::Fixed(v) => v,
+                            PosWeight::Balanced(e) => ratio.powf(e).max(1.0),
+                        };
+                        let w = if matches!(self.kind, ModelKind::Logistic | ModelKind::Ftrl) {
+                            w.round().max(1.0)
+                        } else {
+                            w
+                        };
+                        if self.kind == ModelKind::Nb && !seen_w.is_empty() {
+                            continue; // naive Bayes ignores positive weights
+                        }
+                        if !seen_w.contains(&w) {
+                            seen_w.push(w);
+                            grid.push((s, w));
+                        }
+                    }
+                }
+                // The dense learners train on the fixed features and this label's top-K; the sparse
+                // one on every feature the vectorizer kept.
+                let sparse = self.kind == ModelKind::SparseLogistic;
+                let mut cols: Vec<u32> = (0..vectorizer.n_fixed()).collect();
+                if sparse {
+                    cols = (0..vectorizer.len() as u32).collect();
+                } else {
+                    let k = self.select_k.unwrap_or(usize::MAX);
+                    cols.extend(rankings[li].iter().take(k).map(|&(i, _)| i));
+                    cols.sort_unstable();
+                }
+                let data = match &sparse_records {
+                    Some(r) => {
+                        let ds = DatasetBase::new(r.clone(), y.clone());
+                        Data::Sparse(match weights {
+                            Some(_) => ds.with_weights(Array1::from(row_weights.clone())),
+                            None => ds,
+                        })
+                    }
+                    None => Data::Dense(Dataset::new(
+                        dense_columns(&xs_train, &cols, vectorizer.len()),
+                        y.clone(),
+                    )),
+                };
+                let fitted: Vec<Result<(f64, f64, LinearScorer, f64)>> = grid
+                    .par_iter()
+                    .map(|&(s, w)| {
+                        let p = LinearParams {
+                            kind: self.kind,
+                            strength: s,
+                            pos_weight: w,
+                            max_iterations: iters,
+                            seed: self.seed,
+                        };
+                        let narrow = match &data {
+                            Data::Dense(ds) => p.fit(ds)?,
+                            Data::Sparse(ds) => p.sparse_params().fit(ds)?,
+                        };
+                        let mut scorer = LinearScorer {
+                            weights: vec![0.0; vectorizer.len()],
+                            bias: narrow.bias,
+                        };
+                        for (&c, &w) in cols.iter().zip(&narrow.weights) {
+                            scorer.weights[c as usize] = w;
+                        }
+                        let margins = margins_of(&scorer, &x_dev_sparse);
+                        let ap = metrics::average_precision(&margins, &yd);
+                        Ok((s, w, scorer, ap))
+                    })
+                    .collect();
+                let mut results = Vec::new();
+                for r in fitted {
+                    results.push(r?);
+                }
+                grid_report.push((
+                    name.clone(),
+                    results.iter().map(|(s, w, _, ap)| (*s, *w, *ap)).collect(),
+                ));
+                // best dev PR-AUC; ties: the first in grid order (deterministic)
+                let best = results
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1 .3.total_cmp(&b.1 .3).then(b.0.cmp(&a.0)))
+                    .map(|(i, _)| i)
+                    .expect("the grid is not empty");
+                let (s, w, scorer, _) = results.swap_remove(best);
+                let margins = margins_of(&scorer, &x_dev_sparse);
+                let calibration = Calibration::fit(self.calibration, &margins, &yd);
+                let probs: Vec<f32> = margins.iter().map(|&m| calibration.apply(m)).collect();
+                let bound = self.threshold_bound(&probs, &yd, dev);
+                let best_f1 = metrics::best_f1_threshold_above(&probs, &yd, bound).clamp(0.0, 1.0);
+                let high = metrics::precision_threshold(&probs, &yd, self.target_precision)
+                    .map(|t| t.clamp(0.0, 1.0));
+                let dev_metrics = DevMetrics {
+                    best_f1: metrics::at_threshold(&probs, &yd, best_f1),
+                    high_precision: high.map(|t| metrics::at_threshold(&probs, &yd, t)),
+                    pr_auc: metrics::average_precision(&probs, &yd),
+                    chosen: (s, w),
+                };
+                label_models.push(LabelModel {
+                    name: name.clone(),
+                    calibration,
+                    thresholds: Thresholds {
+                        best_f1,
+                        high_precision: high,
+                        target_precision: self.target_precision as f32,
+                    },
+                    dev: dev_metrics,
+                });
+                scorers.push(scorer);
+            }
+            Ok((label_models, scorers, grid_report))
+        };
+        let (mut label_models, mut scorers, mut grid_report) = train_labels(&vectorizer)?;
+        let mut vectorizer = vectorizer;
+        if let Some(k) = self.prune_to {
+            let n_learned = vectorizer.len() - vectorizer.n_fixed() as usize;
+            if k < n_learned {
+                let pruned = prune(&vectorizer, &scorers, &texts, k)?;
+                (label_models, scorers, grid_report) = train_labels(&pruned)?;
+                vectorizer = pruned;
+            }
         }
         let summary = TrainingSummary {
             kind: self.kind,
@@ -561,6 +588,38 @@ impl TrainerValidParams {
             },
         ))
     }
+}
+
+/// Per label: the fitted label model, its scorer, and the grid tried.
+type LabelFits = (Vec<LabelModel>, Vec<LinearScorer>, GridReport);
+
+/// The vectorizer keeping the `k` learned features that move the margins of `scorers` most
+/// on the training `texts`: largest `max over labels of abs(weight)` times the feature's summed
+/// TF-IDF value (ties: lower id first), plus every fixed feature.
+fn prune(v: &Vectorizer, scorers: &[LinearScorer], texts: &[&str], k: usize) -> Result<Vectorizer> {
+    let xs = transform_all(v, texts);
+    let mut total = vec![0f64; v.len()];
+    for x in &xs {
+        for (i, val) in x.iter() {
+            total[i as usize] += f64::from(val);
+        }
+    }
+    let fixed = v.n_fixed() as usize;
+    let mut ranked: Vec<(usize, f64)> = (fixed..v.len())
+        .map(|i| {
+            let w = scorers
+                .iter()
+                .map(|s| s.weights[i].abs() as f64)
+                .fold(0.0, f64::max);
+            (i, w * total[i])
+        })
+        .collect();
+    ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut keep = vec![false; v.len()];
+    for &(i, _) in ranked.iter().take(k) {
+        keep[i] = true;
+    }
+    Ok(v.retain(&keep)?)
 }
 
 /// Training rows of one label, dense (linfa learners) or sparse.

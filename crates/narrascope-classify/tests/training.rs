@@ -359,3 +359,79 @@ fn lookalike_genres_bound_the_flag_threshold() {
     assert!(bad(LookalikeBound::new(["news"], 1.5)));
     assert!(bad(LookalikeBound::new(Vec::<String>::new(), 0.05)));
 }
+
+/// The learned features of `m` (not shape or lexicon) ranked as pruning ranks them: largest
+/// `max over labels |weight|` times the feature's summed TF-IDF value over `docs`.
+fn ranked_by_use(m: &Model, docs: &[Document]) -> Vec<String> {
+    let v = m.vectorizer();
+    let mut total = vec![0f64; v.len()];
+    for d in docs {
+        for (i, x) in v.transform(&d.text).iter() {
+            total[i as usize] += f64::from(x);
+        }
+    }
+    let n_labels = m.labels().len();
+    let mut ranked: Vec<(u32, f64)> = (v.n_fixed()..v.len() as u32)
+        .map(|f| {
+            let w = (0..n_labels)
+                .map(|l| f64::from(m.weight(f, l).abs()))
+                .fold(0.0, f64::max);
+            (f, w * total[f as usize])
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked
+        .iter()
+        .map(|&(f, _)| v.feature_name(f).to_string())
+        .collect()
+}
+
+#[test]
+fn pruning_keeps_the_features_that_move_the_margins_and_refits() {
+    let (train, dev) = toy();
+    let (full, _) = params(ModelKind::SparseLogistic).fit(&train, &dev).unwrap();
+    let k = 25;
+    let n_fixed = full.vectorizer().n_fixed() as usize;
+    assert!(
+        full.vectorizer().len() > n_fixed + 4 * k,
+        "the toy corpus has enough features"
+    );
+    let (pruned, _) = params(ModelKind::SparseLogistic)
+        .prune_to(k)
+        .fit(&train, &dev)
+        .unwrap();
+    let v = pruned.vectorizer();
+    assert_eq!(v.len(), n_fixed + k);
+    // exactly the top k of the first fit, in their old order
+    let mut kept: Vec<String> = (v.n_fixed()..v.len() as u32)
+        .map(|f| v.feature_name(f).to_string())
+        .collect();
+    let mut expected: Vec<String> = ranked_by_use(&full, &train)[..k].to_vec();
+    kept.sort();
+    expected.sort();
+    assert_eq!(kept, expected);
+    // refitted on the kept features: new weights, still a working detector
+    let rec = pruned.score_text("make hijrah and join the caravan of the khilafah");
+    let def = pruned.score_text("they lied to us, I escaped and I regret going");
+    assert!(rec[1] > rec[0] && def[0] > def[1], "{rec:?} {def:?}");
+    let (again, _) = params(ModelKind::SparseLogistic)
+        .prune_to(k)
+        .fit(&train, &dev)
+        .unwrap();
+    assert_eq!(pruned.to_bytes(), again.to_bytes(), "deterministic");
+    // a bound above the number of features keeps the full model
+    let (all, _) = params(ModelKind::SparseLogistic)
+        .prune_to(1_000_000)
+        .fit(&train, &dev)
+        .unwrap();
+    assert_eq!(all.vectorizer().len(), full.vectorizer().len());
+    // only the sparse learner prunes, and 0 is refused
+    assert!(params(ModelKind::Logistic)
+        .prune_to(k)
+        .fit(&train, &dev)
+        .is_err());
+    assert!(params(ModelKind::SparseLogistic)
+        .prune_to(0)
+        .fit(&train, &dev)
+        .is_err());
+}

@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 
 use linfa::ParamGuard;
-use narrascope_tokenize::{flags, Span, TokenKind, Tokenized, Tokenizer};
+use narrascope_tokenize::{flags, InlineKey, Span, TokenKind, Tokenized, Tokenizer};
 use ndarray::Array2;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -183,7 +183,7 @@ static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::ne
 #[derive(Default)]
 struct WordCache {
     owner: u64,
-    map: FxHashMap<Box<str>, WordEntry>,
+    map: FxHashMap<InlineKey, WordEntry>,
     ids: Vec<Hit>,
 }
 
@@ -199,8 +199,6 @@ struct WordEntry {
 }
 
 impl WordCache {
-    /// Longest normalised word (bytes) the cache keeps; longer ones are computed each time.
-    const MAX_WORD_BYTES: usize = 64;
     /// Entries kept before the cache is emptied (bounds memory on endless streams).
     const MAX_WORDS: usize = 50_000;
 }
@@ -737,14 +735,25 @@ impl Vectorizer {
         labels: &[Vec<bool>],
         k: usize,
     ) -> Result<Vectorizer> {
-        let nf = self.len();
-        let mut keep: Vec<bool> = (0..nf).map(|i| (i as u32) < self.n_fixed).collect();
+        let mut keep = vec![false; self.len()];
         for ranked in self.chi2_ranking(vectors, labels)? {
             for &(i, _) in ranked.iter().take(k) {
                 keep[i as usize] = true;
             }
         }
-        let ids: Vec<usize> = (0..nf).filter(|&i| keep[i]).collect();
+        self.retain(&keep)
+    }
+
+    /// A vectorizer with only the features whose `keep` entry is true, plus every shape and
+    /// lexicon feature, renumbered in their old order (idf from the fit kept). Ids past the
+    /// end of `keep` are dropped.
+    ///
+    /// # Errors
+    /// Only from rebuilding the lexicon matcher, which the fit already built once.
+    pub fn retain(&self, keep: &[bool]) -> Result<Vectorizer> {
+        let ids: Vec<usize> = (0..self.len())
+            .filter(|&i| (i as u32) < self.n_fixed || keep.get(i).copied().unwrap_or(false))
+            .collect();
         Self::assemble(
             self.params.clone(),
             ids.iter().map(|&i| self.keys[i]).collect(),
@@ -913,14 +922,14 @@ impl Sink for TransformSink<'_> {
     }
 
     fn word(&mut self, v: &Vectorizer, w: WordForms<'_>, s: &mut Scratch) {
-        if w.norm.len() > WordCache::MAX_WORD_BYTES {
+        let Some(wkey) = InlineKey::new(w.norm) else {
             // long words are rare: computed every time, never cached (bounds the memory)
             let mut plain =
                 FnSink(|k, fam, span, name: &dyn Fn() -> String| self.emit(k, fam, span, name));
             return plain.word(v, w, s);
-        }
+        };
         let (span, unigram, chars) = (w.span, w.unigram, w.chars);
-        let mut e = match self.words.map.get(w.norm) {
+        let mut e = match self.words.map.get(&wkey) {
             Some(&e) => e,
             None => {
                 if self.words.map.len() >= WordCache::MAX_WORDS {
@@ -939,7 +948,7 @@ impl Sink for TransformSink<'_> {
                     uni_lang: u8::MAX,
                     uni: None,
                 };
-                self.words.map.insert(w.norm.into(), e);
+                self.words.map.insert(wkey, e);
                 e
             }
         };
@@ -950,7 +959,7 @@ impl Sink for TransformSink<'_> {
                     .get(&key(family::WORD1, w.stem))
                     .map(|&(id, idf)| Hit::new(id, family::WORD1, idf));
                 e.uni_lang = w.lang;
-                if let Some(slot) = self.words.map.get_mut(w.norm) {
+                if let Some(slot) = self.words.map.get_mut(&wkey) {
                     *slot = e;
                 }
             }

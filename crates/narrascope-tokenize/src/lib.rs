@@ -44,6 +44,7 @@
 #![warn(missing_debug_implementations)]
 
 mod error;
+mod inline_key;
 pub mod lang;
 pub mod normalize;
 pub mod quote;
@@ -53,6 +54,7 @@ mod tokenizer;
 mod wordcache;
 
 pub use error::{Result, TokenizeError};
+pub use inline_key::InlineKey;
 pub use lang::{Language, LanguageChoice};
 pub use token::{flags, Part, Sentence, Span, Token, TokenKind, Tokenized};
 pub use tokenizer::{Tokenizer, TokenizerBuilder, TokenizerConfig};

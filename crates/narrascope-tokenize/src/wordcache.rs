@@ -12,6 +12,8 @@ use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
 
+use crate::inline_key::InlineKey;
+
 /// What the tokenizer knows about one raw word.
 pub(crate) struct WordEntry {
     /// Normalised form.
@@ -32,16 +34,17 @@ pub(crate) struct WordEntry {
 pub(crate) struct WordCache {
     owner: u64,
     /// Raw word → entry index, one map per document context (`mostly_latin` false / true).
-    maps: [FxHashMap<Box<str>, u32>; 2],
+    maps: [FxHashMap<InlineKey, u32>; 2],
     pub entries: Vec<WordEntry>,
 }
 
 impl WordCache {
     /// Entries kept before the cache is emptied.
     pub const MAX_WORDS: usize = 100_000;
-    /// Longest word (in bytes, as written) the cache keeps: longer ones are rare, and bounding
-    /// them bounds the cache's memory (a few tens of MB at most) whatever the input.
-    pub const MAX_WORD_BYTES: usize = 64;
+    /// Longest word (in bytes, as written) the cache keeps, as an inline key: longer ones are
+    /// rare, and bounding them bounds the cache's memory (a few tens of MB at most) whatever
+    /// the input.
+    pub const MAX_WORD_BYTES: usize = InlineKey::MAX_LEN;
 
     /// Makes the cache belong to tokenizer `owner`, emptying it when it belonged to another
     /// one or is full. Call only between documents (entry indices stay valid until then).
@@ -57,14 +60,18 @@ impl WordCache {
     /// Index of the entry of `raw` in context `latin`, if cached.
     #[inline]
     pub fn get(&self, latin: bool, raw: &str) -> Option<u32> {
-        self.maps[latin as usize].get(raw).copied()
+        self.maps[latin as usize]
+            .get(&InlineKey::new(raw)?)
+            .copied()
     }
 
-    /// Adds an entry; returns its index.
+    /// Adds an entry (`raw` is at most [`Self::MAX_WORD_BYTES`] long); returns its index.
     pub fn insert(&mut self, latin: bool, raw: &str, entry: WordEntry) -> u32 {
         let i = self.entries.len() as u32;
         self.entries.push(entry);
-        self.maps[latin as usize].insert(raw.into(), i);
+        if let Some(k) = InlineKey::new(raw) {
+            self.maps[latin as usize].insert(k, i);
+        }
         i
     }
 }
