@@ -14,8 +14,9 @@
 #   isextreme  ../shared/corpora/isextreme/{train,dev,test}.jsonl (relative to the repository
 #              root), label recruitment only; skipped with a message when absent
 #
-# Usage: benches/peers/compare.sh [--datasets "corpus isextreme"] [--kinds "sparse-logistic logistic nb svm ftrl"]
+# Usage: benches/peers/compare.sh [--datasets "corpus isextreme"] [--kinds "sparse-logistic sparse-logistic-p30000 logistic nb svm ftrl"]
 #                                 [--systems "sklearn-lr sklearn-svc fasttext"] [--repeat 3]
+# A kind KIND-pN trains KIND with `--prune-to N` (its N most used features, refitted).
 #
 # Training uses all cores (rayon; RAYON_NUM_THREADS=1 in the environment makes it one
 # thread); peers.py fits on one thread. Everything else is timed on one thread.
@@ -27,7 +28,7 @@ cd "$root"
 here="benches/peers"
 out="$here/out"
 datasets="corpus isextreme"
-kinds="sparse-logistic logistic nb svm ftrl"
+kinds="sparse-logistic sparse-logistic-p30000 logistic nb svm ftrl"
 systems="sklearn-lr sklearn-svc fasttext"
 repeat=3
 isextreme_dir="../shared/corpora/isextreme"
@@ -98,9 +99,15 @@ run_dataset() {
     local k
     for k in $kinds; do
         rm -f "$d/narrascope-$k".*
+        # KIND-pN: the learner KIND pruned to its N most used features (train --prune-to N)
+        local kind_args
+        case $k in
+            *-p[0-9]*) kind_args=(--model-kind "${k%-p*}" --prune-to "${k##*-p}") ;;
+            *) kind_args=(--model-kind "$k") ;;
+        esac
         log "$name: training narrascope $k"
         if ! measure "$d/narrascope-$k.train-time" \
-            "$bin/train" --train "$train" --dev "$dev" --model-kind "$k" \
+            "$bin/train" --train "$train" --dev "$dev" "${kind_args[@]}" \
             --label "${labels[@]}" -o "$d/narrascope-$k.nsm" \
             >"$d/narrascope-$k.train-stdout" 2>"$d/narrascope-$k.train-stderr"; then
             log "$name: training $k FAILED, see $d/narrascope-$k.train-stderr"
