@@ -14,7 +14,7 @@
 #   isextreme  ../shared/corpora/isextreme/{train,dev,test}.jsonl (relative to the repository
 #              root), label recruitment only; skipped with a message when absent
 #
-# Usage: benches/peers/compare.sh [--datasets "corpus isextreme"] [--kinds "sparse-logistic sparse-logistic-p30000 logistic nb svm ftrl"]
+# Usage: benches/peers/compare.sh [--datasets "corpus isextreme"] [--kinds "sparse-logistic sparse-logistic-p20000 logistic nb svm ftrl"]
 #                                 [--systems "sklearn-lr sklearn-svc fasttext"] [--repeat 3]
 # A kind KIND-pN trains KIND with `--prune-to N` (its N most used features, refitted).
 #
@@ -28,7 +28,7 @@ cd "$root"
 here="benches/peers"
 out="$here/out"
 datasets="corpus isextreme"
-kinds="sparse-logistic sparse-logistic-p30000 logistic nb svm ftrl"
+kinds="sparse-logistic sparse-logistic-p20000 logistic nb svm ftrl"
 systems="sklearn-lr sklearn-svc fasttext"
 repeat=3
 isextreme_dir="../shared/corpora/isextreme"

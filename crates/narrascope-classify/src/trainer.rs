@@ -34,7 +34,7 @@ pub enum PosWeight {
 /// | `labels` | all labels in train | label set (e.g. only `recruitment`) |
 /// | `vectorizer` | [`VectorizerParams::new`] | features |
 /// | `select_k` | 3,000 | chi-square top-K per label: the model keeps the union, each label trains on its own K plus the shape and lexicon features; `None` keeps all |
-/// | `prune_to` | none | sparse-logistic only: after a first fit on every feature, keep the `K` learned features that move the margins most (largest `max over labels of abs(weight)` times their summed training value) and train again on those alone |
+/// | `prune_to` | none | sparse-logistic only: after a first fit on every feature (one grid point per label: the middle strength, the first positive weight), keep the `K` learned features that move the margins most (largest `max over labels of abs(weight)` times their summed training value) and train the whole grid again on those alone |
 /// | `strengths` | per kind | grid of regularisation / smoothing values tried on dev |
 /// | `pos_weights` | 1, balanced^0.5, balanced | grid of positive weights tried on dev |
 /// | `max_iterations` | 100 (ftrl: 8 epochs) | learner iterations |
@@ -406,7 +406,9 @@ impl TrainerValidParams {
             }
             _ => full,
         };
-        let train_labels = |vectorizer: &Vectorizer| -> Result<LabelFits> {
+        // `ranking_only`: one grid point per label (the middle strength, the first positive
+        // weight), for the first fit of pruning, which only ranks the features
+        let train_labels = |vectorizer: &Vectorizer, ranking_only: bool| -> Result<LabelFits> {
             let xs_train = transform_all(vectorizer, &texts);
             // Each label trains on its own columns: the fixed features and its own top-K. The
             // dense matrices linfa needs stay narrow (the union of all labels' features is wider).
@@ -414,10 +416,15 @@ impl TrainerValidParams {
             let dev_texts: Vec<&str> = dev.iter().map(|d| d.text.as_str()).collect();
             let x_dev_sparse = transform_all(vectorizer, &dev_texts);
 
-            let strengths = self
+            let mut strengths = self
                 .strengths
                 .clone()
                 .unwrap_or_else(|| default_strengths(self.kind));
+            let mut pos_weights = &self.pos_weights[..];
+            if ranking_only {
+                strengths = vec![strengths[strengths.len() / 2]];
+                pos_weights = &pos_weights[..1];
+            }
             let iters = self.max_iterations.unwrap_or(match self.kind {
                 ModelKind::Ftrl => 8,
                 _ => 100,
@@ -438,7 +445,7 @@ impl TrainerValidParams {
                 let mut grid: Vec<(f64, f64)> = Vec::new();
                 for &s in &strengths {
                     let mut seen_w = Vec::new();
-                    for w in &self.pos_weights {
+                    for w in pos_weights {
                         let w = match *w {
                             PosWeight::Fixed(v) => v,
                             PosWeight::Balanced(e) => ratio.powf(e).max(1.0),
@@ -550,16 +557,15 @@ impl TrainerValidParams {
             }
             Ok((label_models, scorers, grid_report))
         };
-        let (mut label_models, mut scorers, mut grid_report) = train_labels(&vectorizer)?;
-        let mut vectorizer = vectorizer;
-        if let Some(k) = self.prune_to {
-            let n_learned = vectorizer.len() - vectorizer.n_fixed() as usize;
-            if k < n_learned {
-                let pruned = prune(&vectorizer, &scorers, &texts, k)?;
-                (label_models, scorers, grid_report) = train_labels(&pruned)?;
-                vectorizer = pruned;
+        let n_learned = vectorizer.len() - vectorizer.n_fixed() as usize;
+        let vectorizer = match self.prune_to {
+            Some(k) if k < n_learned => {
+                let (_, ranking, _) = train_labels(&vectorizer, true)?;
+                prune(&vectorizer, &ranking, &texts, k)?
             }
-        }
+            _ => vectorizer,
+        };
+        let (label_models, scorers, grid_report) = train_labels(&vectorizer, false)?;
         let summary = TrainingSummary {
             kind: self.kind,
             train_files: Vec::new(),

@@ -559,17 +559,21 @@ impl Tokenizer {
             let mut fl = 0u16;
             word.clear();
             let s = &src[r.start..r.end];
+            let cacheable =
+                r.kind == TokenKind::Word && !r.joined && s.len() <= WordCache::MAX_WORD_BYTES;
+            let latin = ctx.mostly_latin;
+            // a cached word's normalised form is copied straight from the cache to `buf`
+            let hit = if cacheable { cache.get(latin, s) } else { None };
             if r.joined {
                 word.extend(s.chars().filter(|&c| !SeparatedLetters::is_separator(c)));
                 fl |= flags::SEPARATED;
-            } else {
+            } else if hit.is_none() {
                 word.push_str(s);
             }
             let mut cached = u32::MAX;
             match r.kind {
-                TokenKind::Word if !r.joined && s.len() <= WordCache::MAX_WORD_BYTES => {
-                    let latin = ctx.mostly_latin;
-                    let id = match cache.get(latin, s) {
+                TokenKind::Word if cacheable => {
+                    let id = match hit {
                         Some(id) => id,
                         None => {
                             let flags = inner.apply_steps(&mut word, &mut scratch, &ctx);
@@ -584,10 +588,7 @@ impl Tokenizer {
                             cache.insert(latin, s, entry)
                         }
                     };
-                    let e = &cache.entries[id as usize];
-                    word.clear();
-                    word.push_str(&e.norm);
-                    fl |= e.flags;
+                    fl |= cache.entries[id as usize].flags;
                     cached = id;
                 }
                 TokenKind::Word => fl |= inner.apply_steps(&mut word, &mut scratch, &ctx),
@@ -613,7 +614,11 @@ impl Tokenizer {
                 }
                 TokenKind::Emoji => {}
             }
-            if word.is_empty() {
+            let norm: &str = match cached {
+                u32::MAX => &word,
+                id => &cache.entries[id as usize].norm,
+            };
+            if norm.is_empty() {
                 continue;
             }
             let (ostart, oend) = (map.start(r.start), map.end(r.end));
@@ -621,7 +626,7 @@ impl Tokenizer {
                 fl |= flags::INVISIBLE;
             }
             let n0 = buf.len() as u32;
-            buf.push_str(&word);
+            buf.push_str(norm);
             let n1 = buf.len() as u32;
             let mut aux = (0, 0);
             if matches!(r.kind, TokenKind::Url | TokenKind::Email) {
