@@ -579,7 +579,7 @@ impl Tokenizer {
                             let flags = inner.apply_steps(&mut word, &mut scratch, &ctx);
                             let stop = inner.stop.get(word.as_str()).copied().unwrap_or(0);
                             let entry = WordEntry {
-                                norm: word.as_str().into(),
+                                norm: cache.store(&word),
                                 flags,
                                 stop,
                                 stem_lang: u8::MAX,
@@ -616,7 +616,7 @@ impl Tokenizer {
             }
             let norm: &str = match cached {
                 u32::MAX => &word,
-                id => &cache.entries[id as usize].norm,
+                id => cache.str_of(cache.entries[id as usize].norm),
             };
             if norm.is_empty() {
                 continue;
@@ -743,9 +743,13 @@ impl Tokenizer {
             word.clear();
             match entry {
                 Some(e) if e.stem_lang == lang_idx as u8 => {
-                    if let Some(st) = &e.stem {
-                        word.push_str(st);
+                    if let Some((a, b)) = e.stem {
+                        // straight from the arena to the token buffer
+                        let s0 = buf.len() as u32;
+                        buf.push_str(&cache.arena[a as usize..b as usize]);
+                        t.stem = (s0, buf.len() as u32);
                     }
+                    continue;
                 }
                 e => {
                     crate::lang::cached_stem(*language, stemmer, n, |stemmed| {
@@ -755,7 +759,11 @@ impl Tokenizer {
                     });
                     if let Some(e) = e {
                         e.stem_lang = lang_idx as u8;
-                        e.stem = (!word.is_empty()).then(|| word.as_str().into());
+                        e.stem = (!word.is_empty()).then(|| {
+                            let a = cache.arena.len() as u32;
+                            cache.arena.push_str(&word);
+                            (a, cache.arena.len() as u32)
+                        });
                     }
                 }
             }

@@ -14,10 +14,12 @@ use rustc_hash::FxHashMap;
 
 use crate::inline_key::InlineKey;
 
-/// What the tokenizer knows about one raw word.
+/// What the tokenizer knows about one raw word. Its strings live in the cache's arena
+/// ([`WordCache::str_of`]): one contiguous buffer instead of a heap allocation per string, so
+/// reading a cached word follows no pointer to a separate allocation.
 pub(crate) struct WordEntry {
-    /// Normalised form.
-    pub norm: Box<str>,
+    /// Normalised form (a range of the arena).
+    pub norm: (u32, u32),
     /// Flags of the normalisation steps that changed it.
     pub flags: u16,
     /// Bit mask of the tokenizer's languages whose stopword list has `norm`.
@@ -25,8 +27,8 @@ pub(crate) struct WordEntry {
     /// Index (in the tokenizer's languages) of the language `stem` was computed for, or
     /// `u8::MAX` when no stem is cached yet.
     pub stem_lang: u8,
-    /// The stem, `None` when it equals `norm`.
-    pub stem: Option<Box<str>>,
+    /// The stem (a range of the arena), `None` when it equals `norm`.
+    pub stem: Option<(u32, u32)>,
 }
 
 /// The cache itself (one per thread).
@@ -36,6 +38,8 @@ pub(crate) struct WordCache {
     /// Raw word → entry index, one map per document context (`mostly_latin` false / true).
     maps: [FxHashMap<InlineKey, u32>; 2],
     pub entries: Vec<WordEntry>,
+    /// The entries' normalised forms and stems, back to back.
+    pub arena: String,
 }
 
 impl WordCache {
@@ -45,16 +49,37 @@ impl WordCache {
     /// rare, and bounding them bounds the cache's memory (a few tens of MB at most) whatever
     /// the input.
     pub const MAX_WORD_BYTES: usize = InlineKey::MAX_LEN;
+    /// Arena bytes kept before the cache is emptied (stems recomputed for other languages
+    /// append to it).
+    pub const MAX_ARENA_BYTES: usize = 8 << 20;
 
     /// Makes the cache belong to tokenizer `owner`, emptying it when it belonged to another
     /// one or is full. Call only between documents (entry indices stay valid until then).
     pub fn prepare(&mut self, owner: u64) {
-        if self.owner != owner || self.entries.len() >= Self::MAX_WORDS {
+        if self.owner != owner
+            || self.entries.len() >= Self::MAX_WORDS
+            || self.arena.len() >= Self::MAX_ARENA_BYTES
+        {
             self.maps[0].clear();
             self.maps[1].clear();
             self.entries.clear();
+            self.arena.clear();
             self.owner = owner;
         }
+    }
+
+    /// Appends `s` to the arena; returns its range.
+    #[inline]
+    pub fn store(&mut self, s: &str) -> (u32, u32) {
+        let a = self.arena.len() as u32;
+        self.arena.push_str(s);
+        (a, self.arena.len() as u32)
+    }
+
+    /// The string of an arena range returned by [`Self::store`].
+    #[inline]
+    pub fn str_of(&self, r: (u32, u32)) -> &str {
+        &self.arena[r.0 as usize..r.1 as usize]
     }
 
     /// Index of the entry of `raw` in context `latin`, if cached.
