@@ -968,9 +968,17 @@ impl Sink for TransformSink<'_> {
             }
         }
         if chars {
-            for i in e.chars.0..e.chars.1 {
-                let hit = self.words.ids[i as usize];
-                self.push(hit, Some(span));
+            let ids = &self.words.ids[e.chars.0 as usize..e.chars.1 as usize];
+            match self.occ.as_deref_mut() {
+                // the common case (no explanation): one copy of the word's cached hits
+                None => self.hits.extend_from_slice(ids),
+                Some(o) => {
+                    self.hits.extend_from_slice(ids);
+                    o.extend(ids.iter().map(|h| Occurrence {
+                        feature: h.id(),
+                        span,
+                    }));
+                }
             }
         }
     }
