@@ -1,5 +1,6 @@
-//! Feature extraction throughput (tokenize + transform into a sparse TF-IDF vector) with the
-//! built-in model's vectorizer, on fixed texts written for narrascope: 100 tweet-like lines
+//! Feature extraction throughput (tokenize + transform into a sparse TF-IDF vector, sorted with
+//! `transform_into` or unordered with `transform_for_each`) with the built-in model's
+//! vectorizer, on fixed texts written for narrascope: 100 tweet-like lines
 //! and two long articles. Also splits the article case into tokenizing and transforming, and
 //! repeats the tweets with a compact vocabulary (fitted on `data/corpus/train.jsonl`, chi-square
 //! top 3,000 per label), to show what the vocabulary size costs.
@@ -41,6 +42,29 @@ fn bench_texts(
     });
 }
 
+/// Benchmarks `transform_for_each` (the same entries, unordered: what scoring uses) over
+/// every text of `texts` per iteration.
+fn bench_for_each(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: &str,
+    v: &Vectorizer,
+    texts: &[&str],
+) {
+    group.bench_with_input(
+        BenchmarkId::new("transform_for_each", id),
+        texts,
+        |b, tw| {
+            b.iter(|| {
+                for t in tw {
+                    let mut s = 0.0f32;
+                    v.transform_for_each(black_box(t), |_, x| s += x);
+                    black_box(s);
+                }
+            })
+        },
+    );
+}
+
 fn bench_features(c: &mut Criterion) {
     let clf = Classifier::builtin();
     let v = clf.model().vectorizer();
@@ -54,6 +78,7 @@ fn bench_features(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(tweet_bytes as u64));
     let id = format!("tweets-{}", tweets.len());
     bench_texts(&mut group, &id, v, &tweets, &mut x);
+    bench_for_each(&mut group, &id, v, &tweets);
     for (name, text) in [("article", ARTICLE), ("article-5k", ARTICLE_5K)] {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(
@@ -136,6 +161,7 @@ fn bench_features(c: &mut Criterion) {
             group.sample_size(10);
             let id = format!("isextreme-train-{}", texts.len());
             bench_texts(&mut group, &id, v, &texts, &mut x);
+            bench_for_each(&mut group, &id, v, &texts);
         }
         Err(e) => eprintln!("skipping the isextreme stream case: {stream}: {e}"),
     }

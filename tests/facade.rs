@@ -119,3 +119,26 @@ fn flag_threshold_override() {
         assert!(e.to_string().starts_with("invalid threshold: "), "{e}");
     }
 }
+
+/// `classify`, `explain` and `scores` give the same scores and flags for the same text
+/// (short texts and one long enough to be scored in windows).
+#[test]
+fn classify_explain_and_scores_agree() {
+    let clf = Classifier::builtin();
+    let long =
+        "They promised us a salary and a house. I escaped after the emir jailed my brother. "
+            .repeat(300);
+    for text in [
+        "Brothers, make hijrah to the land of the khilafah, the caravan is leaving",
+        "They promised us a salary and a house. I escaped after the emir jailed my brother.",
+        "Heavy rain expected tomorrow across the north.",
+        long.as_str(),
+    ] {
+        let a = clf.classify(text);
+        let e = clf.explain(text);
+        assert_eq!(a.scores, e.scores, "{text}");
+        assert_eq!(a.flags, e.flags, "{text}");
+        let s: Vec<f32> = clf.labels().iter().map(|l| a.score(l).unwrap()).collect();
+        assert_eq!(clf.scores(text), s, "{text}");
+    }
+}

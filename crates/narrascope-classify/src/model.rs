@@ -237,26 +237,24 @@ impl Model {
         out
     }
 
-    /// Like [`Self::score_text`], writing into `out` (no allocation once warm: the sparse
-    /// vector is a per-thread buffer).
+    /// Like [`Self::score_text`], writing into `out` (no allocation once warm). The vector is
+    /// never materialised in sorted order: its entries go straight into the dot products.
     pub fn score_text_into(&self, text: &str, out: &mut Vec<f32>) {
-        thread_local! {
-            static X: std::cell::RefCell<SparseVector> = const {
-                std::cell::RefCell::new(SparseVector { indices: Vec::new(), values: Vec::new() })
-            };
+        let nl = self.labels.len();
+        out.clear();
+        out.extend_from_slice(&self.biases);
+        let weights = &self.weights;
+        self.vectorizer.transform_for_each(text, |i, v| {
+            let base = i as usize * nl;
+            if let Some(ws) = weights.get(base..base + nl) {
+                for (o, w) in out.iter_mut().zip(ws) {
+                    *o += w * v;
+                }
+            }
+        });
+        for (o, l) in out.iter_mut().zip(&self.labels) {
+            *o = l.calibration.apply(*o);
         }
-        X.with(|x| match x.try_borrow_mut() {
-            Ok(mut x) => {
-                self.vectorizer.transform_into(text, &mut x);
-                self.probabilities(&x, out);
-            }
-            Err(_) => {
-                // re-entered from inside a transform (cannot happen today): a fresh buffer
-                let mut x = SparseVector::new();
-                self.vectorizer.transform_into(text, &mut x);
-                self.probabilities(&x, out);
-            }
-        })
     }
 
     /// The features of `x` that push label `l` up the most (positive contributions, largest

@@ -243,6 +243,21 @@ struct Scratch {
     padded: String,
     offs: Vec<usize>,
     words: WordCache,
+    /// Occurrence counting without a sort (see [`Marks`]).
+    marks: Marks,
+    /// The unordered vector handed to [`Vectorizer::transform_for_each`].
+    unordered: SparseVector,
+}
+
+/// Counts the occurrences of a text's features in one pass without sorting them: a small
+/// open-addressing table, sized for the text and cleared for each one (it stays in the first
+/// level cache, unlike an array over the whole vocabulary).
+#[derive(Default)]
+struct Marks {
+    /// Entries: feature id + 1 in the low 32 bits (0 = empty), its slot in the high 32.
+    table: Vec<u64>,
+    /// Occurrences per slot.
+    counts: Vec<u32>,
 }
 
 thread_local! {
@@ -428,9 +443,30 @@ impl Vectorizer {
             self.tokenizer.tokenize_words_into(text, &mut s.tokens);
             let n = s.tokens.tokens().len();
             let tokens = std::mem::take(&mut s.tokens);
-            self.vectorize_range(&tokens, 0..n, s, out, None);
+            self.vectorize_range(&tokens, 0..n, s, out, None, true);
             s.tokens = tokens;
         })
+    }
+
+    /// Calls `f(id, value)` for every entry of the vector [`Self::transform`] would return,
+    /// in an unspecified order: the cheapest way to take dot products (no sort, no
+    /// allocation once warm). `f` may itself call the vectorizer.
+    pub fn transform_for_each(&self, text: &str, mut f: impl FnMut(u32, f32)) {
+        let x = SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            let s = &mut *s;
+            self.tokenizer.tokenize_words_into(text, &mut s.tokens);
+            let n = s.tokens.tokens().len();
+            let tokens = std::mem::take(&mut s.tokens);
+            let mut x = std::mem::take(&mut s.unordered);
+            self.vectorize_range(&tokens, 0..n, s, &mut x, None, false);
+            s.tokens = tokens;
+            x
+        });
+        for (&i, &v) in x.indices.iter().zip(&x.values) {
+            f(i, v);
+        }
+        SCRATCH.with(|s| s.borrow_mut().unordered = x);
     }
 
     /// Transforms already tokenized text, restricted to the tokens `range` (for example one
@@ -444,7 +480,7 @@ impl Vectorizer {
     ) {
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
-            self.vectorize_range(tokens, range, &mut s, out, occurrences);
+            self.vectorize_range(tokens, range, &mut s, out, occurrences, true);
         })
     }
 
@@ -455,6 +491,7 @@ impl Vectorizer {
         s: &mut Scratch,
         out: &mut SparseVector,
         mut occ: Option<&mut Vec<Occurrence>>,
+        sorted: bool,
     ) {
         out.clear();
         if let Some(o) = occ.as_deref_mut() {
@@ -477,7 +514,16 @@ impl Vectorizer {
         };
         let shape = self.extract(tokens, range, s, &mut sink);
         s.words = words;
-        hits.sort_unstable();
+        // Distinct features with their counts. Sorted output: a sort brings repeats together
+        // and the loop below counts runs (measured cheaper than counting first, then sorting
+        // the distinct features). Unordered output: a hash table reduces `hits` to each
+        // feature's first occurrence and counts the repeats, with no sort.
+        let counted = !sorted;
+        if counted {
+            Self::count_hits(&mut s.marks, &mut hits);
+        } else {
+            hits.sort_unstable();
+        }
         // shape features (ids 0..11, below every other id) go first, outside the L2
         // normalisation
         let ws = self.family_weight[family::SHAPE as usize];
@@ -501,12 +547,18 @@ impl Vectorizer {
         let mut i = 0;
         while i < hits.len() {
             let h = hits[i];
-            let mut j = i + 1;
-            while j < hits.len() && hits[j].0 == h.0 {
-                j += 1;
-            }
-            let n = (j - i) as f32;
-            i = j;
+            let n = if counted {
+                i += 1;
+                s.marks.counts[i - 1] as f32
+            } else {
+                let mut j = i + 1;
+                while j < hits.len() && hits[j].0 == h.0 {
+                    j += 1;
+                }
+                let n = (j - i) as f32;
+                i = j;
+                n
+            };
             // 1 + ln(1) is exactly 1: skip the logarithm for the common single occurrence
             let tf = if sub && n > 1.0 { 1.0 + n.ln() } else { n };
             let v = tf * h.idf();
@@ -527,6 +579,40 @@ impl Vectorizer {
         for (&f, v) in s.fams.iter().zip(out.values[first..].iter_mut()) {
             *v *= scale[f as usize & 0xf];
         }
+    }
+
+    /// Reduces `hits` to the first occurrence of each feature, in order of appearance, and
+    /// records their counts in `marks.counts` (slot `k` for `hits[k]`).
+    fn count_hits(marks: &mut Marks, hits: &mut Vec<Hit>) {
+        // at most half full: short probe runs
+        let cap = (hits.len() * 2).next_power_of_two().max(64);
+        let shift = 64 - cap.trailing_zeros();
+        let mask = cap - 1;
+        marks.table.clear();
+        marks.table.resize(cap, 0);
+        marks.counts.clear();
+        let mut w = 0usize;
+        for k in 0..hits.len() {
+            let h = hits[k];
+            let key = h.id() as u64 + 1;
+            let mut p = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+            loop {
+                let e = marks.table[p];
+                if e == 0 {
+                    marks.table[p] = key | (w as u64) << 32;
+                    hits[w] = h;
+                    marks.counts.push(1);
+                    w += 1;
+                    break;
+                }
+                if e & 0xffff_ffff == key {
+                    marks.counts[(e >> 32) as usize] += 1;
+                    break;
+                }
+                p = (p + 1) & mask;
+            }
+        }
+        hits.truncate(w);
     }
 
     /// Sends every feature occurrence in `range` of `tokens` to `sink`; returns the shape

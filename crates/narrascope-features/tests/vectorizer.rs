@@ -259,3 +259,34 @@ fn quoted_words_get_their_own_features() {
         .unwrap();
     assert!((0..v.len() as u32).all(|i| v.feature_family(i) != family::QUOTED));
 }
+
+/// `transform_for_each` gives the entries of `transform` (in another order, with the same
+/// values up to the rounding of the norms), for texts with repeated features and for a long
+/// text, and the callback may itself use the vectorizer.
+#[test]
+fn for_each_gives_the_entries_of_transform() {
+    let v = Vectorizer::params().min_df(1).fit(DOCS).unwrap();
+    let long = DOCS.join(" ").repeat(40);
+    let mut texts: Vec<&str> = DOCS.to_vec();
+    texts.extend([
+        "join join join the caravan, the caravan, the caravan of the khilafah khilafah",
+        "",
+        "!!!",
+        long.as_str(),
+    ]);
+    for t in texts {
+        let want = v.transform(t);
+        let mut got: Vec<(u32, f32)> = Vec::new();
+        v.transform_for_each(t, |i, x| {
+            // re-entering the vectorizer from the callback is allowed
+            assert_eq!(v.transform(t).nnz(), want.nnz());
+            got.push((i, x));
+        });
+        got.sort_by_key(|&(i, _)| i);
+        assert_eq!(got.len(), want.nnz(), "{t}");
+        for ((i, x), (j, y)) in got.iter().zip(want.iter()) {
+            assert_eq!(*i, j, "{t}");
+            assert!((x - y).abs() <= 1e-6 * y.abs().max(1.0), "{t}: {i} {x} {y}");
+        }
+    }
+}
