@@ -244,14 +244,24 @@ impl Model {
         out.clear();
         out.extend_from_slice(&self.biases);
         let weights = &self.weights;
-        self.vectorizer.transform_for_each(text, |i, v| {
-            let base = i as usize * nl;
-            if let Some(ws) = weights.get(base..base + nl) {
-                for (o, w) in out.iter_mut().zip(ws) {
-                    *o += w * v;
+        if let [a, b] = out.as_mut_slice() {
+            // two labels (the built-in model): two running sums in registers
+            self.vectorizer.transform_for_each(text, |i, v| {
+                if let Some(&[wa, wb]) = weights.get(i as usize * 2..i as usize * 2 + 2) {
+                    *a += wa * v;
+                    *b += wb * v;
                 }
-            }
-        });
+            });
+        } else {
+            self.vectorizer.transform_for_each(text, |i, v| {
+                let base = i as usize * nl;
+                if let Some(ws) = weights.get(base..base + nl) {
+                    for (o, w) in out.iter_mut().zip(ws) {
+                        *o += w * v;
+                    }
+                }
+            });
+        }
         for (o, l) in out.iter_mut().zip(&self.labels) {
             *o = l.calibration.apply(*o);
         }

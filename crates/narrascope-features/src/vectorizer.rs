@@ -250,14 +250,20 @@ struct Scratch {
 }
 
 /// Counts the occurrences of a text's features in one pass without sorting them: a small
-/// open-addressing table, sized for the text and cleared for each one (it stays in the first
-/// level cache, unlike an array over the whole vocabulary).
+/// open-addressing table of slots, sized for the text and cleared for each one (1 KB for a
+/// tweet: it stays in the first level cache, unlike an array over the whole vocabulary).
 #[derive(Default)]
 struct Marks {
-    /// Entries: feature id + 1 in the low 32 bits (0 = empty), its slot in the high 32.
-    table: Vec<u64>,
+    /// Slot + 1 of the feature hashed here (0 = empty); the feature is `hits[slot]`.
+    table: Vec<u16>,
     /// Occurrences per slot.
     counts: Vec<u32>,
+}
+
+impl Marks {
+    /// Most occurrences a text may have to be counted in the table (slots are 16 bits);
+    /// longer texts are sorted instead.
+    const MAX_HITS: usize = 0x7fff;
 }
 
 thread_local! {
@@ -518,10 +524,8 @@ impl Vectorizer {
         // and the loop below counts runs (measured cheaper than counting first, then sorting
         // the distinct features). Unordered output: a hash table reduces `hits` to each
         // feature's first occurrence and counts the repeats, with no sort.
-        let counted = !sorted;
-        if counted {
-            Self::count_hits(&mut s.marks, &mut hits);
-        } else {
+        let counted = !sorted && Self::count_hits(&mut s.marks, &mut hits);
+        if !counted {
             hits.sort_unstable();
         }
         // shape features (ids 0..11, below every other id) go first, outside the L2
@@ -582,8 +586,12 @@ impl Vectorizer {
     }
 
     /// Reduces `hits` to the first occurrence of each feature, in order of appearance, and
-    /// records their counts in `marks.counts` (slot `k` for `hits[k]`).
-    fn count_hits(marks: &mut Marks, hits: &mut Vec<Hit>) {
+    /// records their counts in `marks.counts` (slot `k` for `hits[k]`). Returns false,
+    /// leaving `hits` alone, when the text has too many occurrences for the table.
+    fn count_hits(marks: &mut Marks, hits: &mut Vec<Hit>) -> bool {
+        if hits.len() > Marks::MAX_HITS {
+            return false;
+        }
         // at most half full: short probe runs
         let cap = (hits.len() * 2).next_power_of_two().max(64);
         let shift = 64 - cap.trailing_zeros();
@@ -594,25 +602,26 @@ impl Vectorizer {
         let mut w = 0usize;
         for k in 0..hits.len() {
             let h = hits[k];
-            let key = h.id() as u64 + 1;
-            let mut p = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+            let id = h.id();
+            let mut p = ((id as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
             loop {
-                let e = marks.table[p];
+                let e = marks.table[p] as usize;
                 if e == 0 {
-                    marks.table[p] = key | (w as u64) << 32;
+                    marks.table[p] = (w + 1) as u16;
                     hits[w] = h;
                     marks.counts.push(1);
                     w += 1;
                     break;
                 }
-                if e & 0xffff_ffff == key {
-                    marks.counts[(e >> 32) as usize] += 1;
+                if hits[e - 1].id() == id {
+                    marks.counts[e - 1] += 1;
                     break;
                 }
                 p = (p + 1) & mask;
             }
         }
         hits.truncate(w);
+        true
     }
 
     /// Sends every feature occurrence in `range` of `tokens` to `sink`; returns the shape
