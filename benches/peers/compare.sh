@@ -4,8 +4,11 @@
 # For each dataset (a train/dev/test JSON Lines split):
 #   1. trains narrascope with every model kind (the release `train` example; thresholds are
 #      chosen on dev at training and stored in the model), timing it and reading its peak RSS;
-#   2. evaluates each model on test with `evaluate --threads 1 --repeat 3` (scoring speed on
-#      one thread, best of 3 runs, as peers.py measures) and reads its last JSON line;
+#   2. evaluates each model on test with `evaluate --threads 1 --repeat 3 --min-seconds 2
+#      --warm-up TRAIN` (scoring speed on one thread: the fastest of at least 3 runs that add
+#      up to 2 s or more, as peers.py measures; each run on a fresh thread whose word caches
+#      were warmed on the train texts, so that no run finds the test words already cached)
+#      and reads its last JSON line;
 #   3. runs peers.py on the same files (thresholds chosen on dev);
 #   4. writes a markdown table to benches/peers/out/comparison-<dataset>.md and prints it.
 #
@@ -115,10 +118,10 @@ run_dataset() {
             continue
         fi
         grep '^trained' "$d/narrascope-$k.train-stderr" >&2 || true
-        log "$name: evaluating narrascope $k on test (1 thread, best of $repeat)"
+        log "$name: evaluating narrascope $k on test (1 thread, best of $repeat or more runs)"
         if ! measure "$d/narrascope-$k.eval-time" \
             "$bin/evaluate" --model "$d/narrascope-$k.nsm" --data "$test" \
-            --threads 1 --repeat "$repeat" \
+            --threads 1 --repeat "$repeat" --min-seconds 2 --warm-up "$train" \
             >"$d/narrascope-$k.eval-stdout" 2>"$d/narrascope-$k.eval-stderr"; then
             log "$name: evaluating $k FAILED, see $d/narrascope-$k.eval-stderr"
             continue
@@ -280,13 +283,16 @@ lines.append("  regularisation and positive weights (scored on dev), calibration
 lines.append("  dev, stored in the model) are part of `train s`, which is the trainer's own fit time")
 lines.append("  (reading the files excluded). Wall clock of the whole `train` process: " + ", ".join(
     f"{k} {v['train_wall_s']:.1f} s" for k, v in nar.items()) + ".")
-lines.append(f"- narrascope docs/s, MB/s: `evaluate --threads 1 --repeat {repeat}`: the fastest of {repeat}")
-lines.append("  single-thread runs of `Classifier::scores` over every test text, all labels at once.")
+lines.append(f"- narrascope docs/s, MB/s: `evaluate --threads 1 --repeat {repeat} --min-seconds 2 --warm-up TRAIN`: the")
+lines.append(f"  fastest of at least {repeat} single-thread runs (more until they add up to 2 s) of")
+lines.append("  `Classifier::scores` over every test text, all labels at once; each run on a fresh thread")
+lines.append("  whose word caches were first warmed on the train texts (untimed), as on a stream of new text.")
 lines.append("- narrascope peak RSS: the larger of the `train` and `evaluate` processes' maximum RSS;")
 lines.append("  model size: the `.nsm` file.")
 lines.append("- peers: `peers.py` (see `benches/peers/README.md`): fixed hyper-parameters, one thread, fit")
-lines.append("  time only, threshold = best dev F1, docs/s best of 3 single-thread runs of featurize +")
-lines.append("  predict, peak RSS of the child process for that system and label, pickled / saved model size.")
+lines.append("  time only, threshold = best dev F1, docs/s the fastest of at least 3 single-thread runs (more")
+lines.append("  until they add up to 2 s) of featurize + predict, peak RSS of the child process for that")
+lines.append("  system and label, pickled / saved model size.")
 lines.append("- MB = 10^6 bytes. The machine is shared: speeds vary between runs; compare within one run.")
 if peer_meta.get("skipped"):
     lines.append(f"- peers.py skipped: {peer_meta['skipped']}")

@@ -40,6 +40,10 @@ from importlib import metadata
 SYSTEMS = ("sklearn-lr", "sklearn-svc", "fasttext")
 DEFAULT_LABELS = ("recruitment", "defection")
 THROUGHPUT_RUNS = 3
+# ...and more runs until they add up to this many seconds (as `evaluate --min-seconds`): on a
+# shared machine a short run needs more tries to get one undisturbed run.
+THROUGHPUT_MIN_SECONDS = 2.0
+THROUGHPUT_MAX_RUNS = 1000
 MB = 1_000_000  # "MB" means 10^6 bytes everywhere (throughput and RSS).
 
 # Exact settings. Anything not listed is the library default.
@@ -298,7 +302,8 @@ def run_one(args):
         threshold, dev_f1 = best_threshold(y_dv, dev_scores)
 
         times = []
-        for _ in range(THROUGHPUT_RUNS):
+        while len(times) < THROUGHPUT_RUNS or (
+                sum(times) < THROUGHPUT_MIN_SECONDS and len(times) < THROUGHPUT_MAX_RUNS):
             t0 = time.perf_counter()
             test_scores = system.score(model, te_x)
             times.append(time.perf_counter() - t0)
@@ -473,7 +478,8 @@ def run_parent(args):
             "threshold": "distinct dev score maximising dev F1; positive when score >= threshold",
             "scores": {"sklearn-lr": "predict_proba", "sklearn-svc": "decision_function",
                        "fasttext": "probability of the positive label (ova)"},
-            "throughput": f"featurize + predict on the test texts, single thread, best of {THROUGHPUT_RUNS}",
+            "throughput": (f"featurize + predict on the test texts, single thread, fastest of at least "
+                           f"{THROUGHPUT_RUNS} runs adding up to {THROUGHPUT_MIN_SECONDS} s or more"),
             "units": "MB = 10^6 bytes; peak_rss_mb = child's ru_maxrss (one child per system and label)",
         },
         "skipped": skipped,
