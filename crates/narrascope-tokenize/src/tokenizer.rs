@@ -1165,6 +1165,11 @@ fn hashtag_parts(body: &str) -> Vec<(usize, usize)> {
 }
 
 /// Joins runs of >= 3 single-letter words separated by exactly one separator character.
+/// The apostrophes that may sit inside a spaced-out word.
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
 fn merge_separated(src: &str, raws: &mut Vec<Raw>) {
     let single = |r: &Raw| {
         r.kind == TokenKind::Word && {
@@ -1172,14 +1177,22 @@ fn merge_separated(src: &str, raws: &mut Vec<Raw>) {
             matches!((it.next(), it.next()), (Some(c), None) if c.is_alphabetic())
         }
     };
+    // one separator, or an apostrophe inside the spaced word (`b a y ' a h`, `d o n ' t`)
     let gap_ok = |a: &Raw, b: &Raw| {
         let mut g = src[a.end..b.start].chars();
-        matches!((g.next(), g.next()), (Some(c), None) if SeparatedLetters::is_separator(c))
+        match (g.next(), g.next(), g.next(), g.next()) {
+            (Some(c), None, _, _) => SeparatedLetters::is_separator(c) || is_apostrophe(c),
+            (Some(x), Some(q), Some(y), None) => {
+                x == y && SeparatedLetters::is_separator(x) && is_apostrophe(q)
+            }
+            _ => false,
+        }
     };
     if !raws.iter().any(single) {
         return;
     }
-    let mut out = Vec::with_capacity(raws.len());
+    // runs of single letters with separator gaps: (first, last) raw index
+    let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < raws.len() {
         if single(&raws[i]) {
@@ -1187,20 +1200,37 @@ fn merge_separated(src: &str, raws: &mut Vec<Raw>) {
             while j + 1 < raws.len() && single(&raws[j + 1]) && gap_ok(&raws[j], &raws[j + 1]) {
                 j += 1;
             }
-            if j - i + 1 >= 3 {
-                out.push(Raw {
-                    kind: TokenKind::Word,
-                    start: raws[i].start,
-                    end: raws[j].end,
-                    joined: true,
-                });
-                i = j + 1;
-                continue;
+            if j > i {
+                runs.push((i, j));
             }
+            i = j + 1;
+        } else {
+            i += 1;
         }
-        out.push(raws[i]);
-        i += 1;
     }
+    // Three letters or more make a spaced-out word. Two (`e.g`, `a b`) only in a text that
+    // spells another word out that way (`b a y ' a h   i s   a   d u t y`).
+    let min_len = if runs.iter().any(|&(i, j)| j - i >= 2) {
+        2
+    } else {
+        return;
+    };
+    let mut out = Vec::with_capacity(raws.len());
+    let mut next = 0;
+    for (i, j) in runs {
+        if j - i + 1 < min_len {
+            continue;
+        }
+        out.extend_from_slice(&raws[next..i]);
+        out.push(Raw {
+            kind: TokenKind::Word,
+            start: raws[i].start,
+            end: raws[j].end,
+            joined: true,
+        });
+        next = j + 1;
+    }
+    out.extend_from_slice(&raws[next..]);
     *raws = out;
 }
 

@@ -1,6 +1,8 @@
 /// Joins three or more single letters separated by one space, dot, dash or underscore into one
-/// word: `j o i n`, `j.o.i.n`, `s-t-a-t-e`, `d_a_w_l_a_h`. Two letters (`e.g`, `a b`) are left
-/// alone. The joined token's span covers the letters and the separators between them.
+/// word: `j o i n`, `j.o.i.n`, `s-t-a-t-e`, `d_a_w_l_a_h`; an apostrophe may sit between two of
+/// the letters (`b a y ' a h`, `d o n ' t`). Two letters (`e.g`, `a b`) are left alone, unless
+/// the text spells another word out that way (`b a y ' a h   i s   a   d u t y`). The joined
+/// token's span covers the letters and the separators between them.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SeparatedLetters;
 
