@@ -1188,39 +1188,38 @@ fn merge_separated(src: &str, raws: &mut Vec<Raw>) {
             _ => false,
         }
     };
-    if !raws.iter().any(single) {
-        return;
-    }
-    // runs of single letters with separator gaps: (first, last) raw index
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < raws.len() {
-        if single(&raws[i]) {
-            let mut j = i;
-            while j + 1 < raws.len() && single(&raws[j + 1]) && gap_ok(&raws[j], &raws[j + 1]) {
-                j += 1;
+    // The next run of single letters with separator gaps at or after `i`: (first, last).
+    let next_run = |raws: &[Raw], mut i: usize| -> Option<(usize, usize)> {
+        while i < raws.len() {
+            if single(&raws[i]) {
+                let mut j = i;
+                while j + 1 < raws.len() && single(&raws[j + 1]) && gap_ok(&raws[j], &raws[j + 1]) {
+                    j += 1;
+                }
+                if j > i {
+                    return Some((i, j));
+                }
+                i = j + 1;
+            } else {
+                i += 1;
             }
-            if j > i {
-                runs.push((i, j));
-            }
-            i = j + 1;
-        } else {
-            i += 1;
         }
-    }
-    // Three letters or more make a spaced-out word. Two (`e.g`, `a b`) only in a text that
-    // spells another word out that way (`b a y ' a h   i s   a   d u t y`).
-    let min_len = if runs.iter().any(|&(i, j)| j - i >= 2) {
-        2
-    } else {
-        return;
+        None
     };
-    let mut out = Vec::with_capacity(raws.len());
-    let mut next = 0;
-    for (i, j) in runs {
-        if j - i + 1 < min_len {
-            continue;
+    // Three letters or more make a spaced-out word. Two (`e.g`, `a b`) only in a text that
+    // spells another word out that way (`b a y ' a h   i s   a   d u t y`). Most texts have
+    // no run of three: they return here without allocating.
+    let mut from = 0;
+    loop {
+        match next_run(raws, from) {
+            Some((i, j)) if j - i >= 2 => break,
+            Some((_, j)) => from = j + 1,
+            None => return,
         }
+    }
+    let mut out = Vec::with_capacity(raws.len());
+    let (mut next, mut from) = (0, 0);
+    while let Some((i, j)) = next_run(raws, from) {
         out.extend_from_slice(&raws[next..i]);
         out.push(Raw {
             kind: TokenKind::Word,
@@ -1229,6 +1228,7 @@ fn merge_separated(src: &str, raws: &mut Vec<Raw>) {
             joined: true,
         });
         next = j + 1;
+        from = j + 1;
     }
     out.extend_from_slice(&raws[next..]);
     *raws = out;
