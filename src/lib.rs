@@ -301,9 +301,9 @@ impl Classifier {
                 let toks = v.tokenizer().tokenize(w);
                 let n = toks.tokens().len();
                 v.transform_tokens(&toks, 0..n, &mut x, Some(&mut occ));
-                // the same call as without `explain`, so that both give identical scores (the
-                // dot products are summed in another order there)
-                model.score_text_into(w, &mut probs);
+                // the same sums as without `explain`, so that both give identical scores (the
+                // sorted vector above would sum the dot products in another order)
+                model.score_tokens_into(&toks, 0..n, &mut probs);
                 for (l, ev) in per_label.iter_mut().enumerate() {
                     for c in model.contributions(&x, &occ, l, EVIDENCE_PER_LABEL) {
                         for (s, e) in &c.spans {

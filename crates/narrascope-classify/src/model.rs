@@ -14,6 +14,7 @@
 use std::path::Path;
 
 use narrascope_features::{Occurrence, SparseVector, Vectorizer};
+use narrascope_tokenize::Tokenized;
 use serde::{Deserialize, Serialize};
 
 use crate::calibrate::Calibration;
@@ -240,20 +241,36 @@ impl Model {
     /// Like [`Self::score_text`], writing into `out` (no allocation once warm). The vector is
     /// never materialised in sorted order: its entries go straight into the dot products.
     pub fn score_text_into(&self, text: &str, out: &mut Vec<f32>) {
+        self.score_into(Entries::Text(text), out)
+    }
+
+    /// Calibrated probabilities of the tokens `range` of already tokenized text, into `out`:
+    /// for the tokens of a whole text, exactly what [`Self::score_text_into`] gives on the
+    /// text (the same sums in the same order).
+    pub fn score_tokens_into(
+        &self,
+        tokens: &Tokenized,
+        range: std::ops::Range<usize>,
+        out: &mut Vec<f32>,
+    ) {
+        self.score_into(Entries::Tokens(tokens, range), out)
+    }
+
+    fn score_into(&self, entries: Entries<'_>, out: &mut Vec<f32>) {
         let nl = self.labels.len();
         out.clear();
         out.extend_from_slice(&self.biases);
         let weights = &self.weights;
         if let [a, b] = out.as_mut_slice() {
             // two labels (the built-in model): two running sums in registers
-            self.vectorizer.transform_for_each(text, |i, v| {
+            entries.for_each(&self.vectorizer, |i, v| {
                 if let Some(&[wa, wb]) = weights.get(i as usize * 2..i as usize * 2 + 2) {
                     *a += wa * v;
                     *b += wb * v;
                 }
             });
         } else {
-            self.vectorizer.transform_for_each(text, |i, v| {
+            entries.for_each(&self.vectorizer, |i, v| {
                 let base = i as usize * nl;
                 if let Some(ws) = weights.get(base..base + nl) {
                     for (o, w) in out.iter_mut().zip(ws) {
@@ -460,6 +477,23 @@ impl Model {
             }
         }
         Ok(())
+    }
+}
+
+/// What a score is computed from: a text, or a range of tokens already made from one.
+enum Entries<'a> {
+    Text(&'a str),
+    Tokens(&'a Tokenized, std::ops::Range<usize>),
+}
+
+impl Entries<'_> {
+    /// Hands the entries of the (unordered) feature vector to `f`.
+    #[inline]
+    fn for_each(self, v: &Vectorizer, f: impl FnMut(u32, f32)) {
+        match self {
+            Entries::Text(t) => v.transform_for_each(t, f),
+            Entries::Tokens(tokens, range) => v.transform_tokens_for_each(tokens, range, f),
+        }
     }
 }
 

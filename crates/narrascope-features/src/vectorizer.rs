@@ -457,7 +457,7 @@ impl Vectorizer {
     /// Calls `f(id, value)` for every entry of the vector [`Self::transform`] would return,
     /// in an unspecified order: the cheapest way to take dot products (no sort, no
     /// allocation once warm). `f` may itself call the vectorizer.
-    pub fn transform_for_each(&self, text: &str, mut f: impl FnMut(u32, f32)) {
+    pub fn transform_for_each(&self, text: &str, f: impl FnMut(u32, f32)) {
         let x = SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             let s = &mut *s;
@@ -469,6 +469,31 @@ impl Vectorizer {
             s.tokens = tokens;
             x
         });
+        Self::hand_out(x, f);
+    }
+
+    /// Like [`Self::transform_for_each`] on already tokenized text, restricted to the tokens
+    /// `range`: the entries of [`Self::transform_tokens`], unordered. For tokens of a whole
+    /// text this gives exactly what `transform_for_each` gives on the text, in the same order.
+    pub fn transform_tokens_for_each(
+        &self,
+        tokens: &Tokenized,
+        range: Range<usize>,
+        f: impl FnMut(u32, f32),
+    ) {
+        let x = SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            let s = &mut *s;
+            let mut x = std::mem::take(&mut s.unordered);
+            self.vectorize_range(tokens, range, s, &mut x, None, false);
+            x
+        });
+        Self::hand_out(x, f);
+    }
+
+    /// Calls `f` on the entries of `x` (outside the scratch borrow, so that `f` may use the
+    /// vectorizer), then gives the buffer back to the scratch.
+    fn hand_out(x: SparseVector, mut f: impl FnMut(u32, f32)) {
         for (&i, &v) in x.indices.iter().zip(&x.values) {
             f(i, v);
         }

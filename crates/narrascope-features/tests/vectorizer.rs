@@ -262,7 +262,8 @@ fn quoted_words_get_their_own_features() {
 
 /// `transform_for_each` gives the entries of `transform` (in another order, with the same
 /// values up to the rounding of the norms), for texts with repeated features and for a long
-/// text, and the callback may itself use the vectorizer.
+/// text, and the callback may itself use the vectorizer; `transform_tokens_for_each` on the
+/// text's tokens gives exactly the same sequence.
 #[test]
 fn for_each_gives_the_entries_of_transform() {
     let v = Vectorizer::params().min_df(1).fit(DOCS).unwrap();
@@ -282,6 +283,14 @@ fn for_each_gives_the_entries_of_transform() {
             assert_eq!(v.transform(t).nnz(), want.nnz());
             got.push((i, x));
         });
+        // from tokens (with sentences, as explanations make them): the same entries, the
+        // same order, the same bits
+        let toks = v.tokenizer().tokenize(t);
+        let mut from_tokens: Vec<(u32, f32)> = Vec::new();
+        v.transform_tokens_for_each(&toks, 0..toks.tokens().len(), |i, x| {
+            from_tokens.push((i, x))
+        });
+        assert_eq!(from_tokens, got, "{t}");
         got.sort_by_key(|&(i, _)| i);
         assert_eq!(got.len(), want.nnz(), "{t}");
         for ((i, x), (j, y)) in got.iter().zip(want.iter()) {
