@@ -6,9 +6,11 @@
 //! top 3,000 per label), to show what the vocabulary size costs.
 //!
 //! The 100 tweets fit in the processor's caches after one round; a real stream does not. The
-//! last case featurizes the 8,210 public tweets of `../shared/corpora/isextreme/train.jsonl`
+//! last cases featurize the 8,210 public tweets of `../shared/corpora/isextreme/train.jsonl`
 //! (read at run time; skipped with a message when `../shared` is absent), whose words and
-//! features spread over megabytes of caches and vocabulary.
+//! features spread over megabytes of caches and vocabulary, warmed on themselves (every word
+//! cached: an upper bound), and the 2,437 test tweets on fresh threads warmed on the train
+//! tweets (a stream of new text).
 
 use criterion::measurement::WallTime;
 use criterion::{
@@ -164,6 +166,51 @@ fn bench_features(c: &mut Criterion) {
             bench_for_each(&mut group, &id, v, &texts);
         }
         Err(e) => eprintln!("skipping the isextreme stream case: {stream}: {e}"),
+    }
+
+    // A stream of new text: each timed round runs on a fresh thread (empty word caches),
+    // warmed on the train tweets (untimed), then featurizes the test tweets, whose accounts
+    // and many of whose words the caches have not seen.
+    let test = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpora/isextreme/test.jsonl"
+    );
+    match (read_jsonl(stream), read_jsonl(test)) {
+        (Ok(warm), Ok(docs)) => {
+            let warm: Vec<&str> = warm.iter().map(|d| d.text.as_str()).collect();
+            let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+            let bytes: usize = texts.iter().map(|t| t.len()).sum();
+            group.throughput(Throughput::Bytes(bytes as u64));
+            group.sample_size(10);
+            let id = format!("isextreme-test-{}-after-warm-up", texts.len());
+            group.bench_function(BenchmarkId::new("transform_into", id), |b| {
+                b.iter_custom(|iters| {
+                    let mut total = std::time::Duration::ZERO;
+                    for _ in 0..iters {
+                        total += std::thread::scope(|sc| {
+                            sc.spawn(|| {
+                                let mut x = SparseVector::new();
+                                for t in &warm {
+                                    v.transform_into(t, &mut x);
+                                }
+                                let start = std::time::Instant::now();
+                                for t in &texts {
+                                    v.transform_into(black_box(t), &mut x);
+                                    black_box(x.nnz());
+                                }
+                                start.elapsed()
+                            })
+                            .join()
+                            .expect("featurizing thread")
+                        });
+                    }
+                    total
+                })
+            });
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("skipping the isextreme new-text stream case: {e}")
+        }
     }
     group.finish();
 }
