@@ -28,18 +28,14 @@ impl InlineKey {
         if b.len() > Self::MAX_LEN {
             return None;
         }
-        let mut w = [0u64; 3];
-        let mut i = 0;
-        while i + 8 <= b.len() {
-            let chunk: [u8; 8] = b[i..i + 8].try_into().expect("eight bytes");
-            w[i / 8] = u64::from_le_bytes(chunk);
-            i += 8;
-        }
-        let mut tail = 0u64;
-        for (j, &x) in b[i..].iter().enumerate() {
-            tail |= (x as u64) << (8 * j);
-        }
-        w[i / 8] |= tail;
+        // one copy into a zeroed buffer, then three little-endian loads (a byte loop over the
+        // tail cost more than the rest of the key)
+        let mut buf = [0u8; 24];
+        buf[..b.len()].copy_from_slice(b);
+        let word = |k: usize| {
+            u64::from_le_bytes(buf[8 * k..8 * k + 8].try_into().expect("eight bytes"))
+        };
+        let mut w = [word(0), word(1), word(2)];
         // the length in the top byte keeps "a" and "a\0" apart
         w[2] |= (b.len() as u64) << 56;
         Some(InlineKey(w))
