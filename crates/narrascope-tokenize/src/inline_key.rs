@@ -32,9 +32,8 @@ impl InlineKey {
         // tail cost more than the rest of the key)
         let mut buf = [0u8; 24];
         buf[..b.len()].copy_from_slice(b);
-        let word = |k: usize| {
-            u64::from_le_bytes(buf[8 * k..8 * k + 8].try_into().expect("eight bytes"))
-        };
+        let word =
+            |k: usize| u64::from_le_bytes(buf[8 * k..8 * k + 8].try_into().expect("eight bytes"));
         let mut w = [word(0), word(1), word(2)];
         // the length in the top byte keeps "a" and "a\0" apart
         w[2] |= (b.len() as u64) << 56;
