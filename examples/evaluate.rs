@@ -33,7 +33,7 @@ use std::time::Instant;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use narrascope::classify::corpus::{self, Document};
-use narrascope::classify::metrics::{self, BinaryMetrics};
+use narrascope::classify::metrics::{self, BinaryMetrics, BootstrapIntervals, Interval};
 use narrascope::Classifier;
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -67,6 +67,17 @@ struct Args {
     /// which overstates the speed on a stream of new text.
     #[arg(long, num_args = 1.., value_name = "FILE")]
     warm_up: Vec<PathBuf>,
+    /// Bootstrap resamples for the confidence intervals of precision, recall, F1 and PR-AUC
+    /// (documents drawn with replacement; 0 = no intervals).
+    #[arg(long, default_value_t = 1000)]
+    bootstrap: usize,
+    /// Confidence level of the intervals (bootstrap, and Wilson for the per-genre
+    /// false-positive rates).
+    #[arg(long, default_value_t = 0.95)]
+    confidence: f64,
+    /// Seed of the bootstrap (the same seed gives the same intervals).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
 }
 
 /// Everything computed for one label.
@@ -77,6 +88,8 @@ struct LabelEval {
     flag: BinaryMetrics,
     high_precision: Option<BinaryMetrics>,
     pr_auc: Option<f64>,
+    /// Bootstrap intervals at the flag threshold (None without positives or `--bootstrap 0`).
+    ci: Option<BootstrapIntervals>,
     /// genre → (flagged negatives, negatives)
     genres: BTreeMap<String, (usize, usize)>,
 }
@@ -93,6 +106,13 @@ fn run() -> Result<()> {
     if args.threads == 0 {
         bail!("--threads must be at least 1");
     }
+    if !(args.confidence > 0.0 && args.confidence < 1.0) {
+        bail!(
+            "--confidence must be between 0 and 1 (exclusive), got {}",
+            args.confidence
+        );
+    }
+    let z = normal_quantile((1.0 + args.confidence) / 2.0);
     let repeat = args.repeat.max(1);
     let clf = if args.model == "builtin" {
         Classifier::builtin()
@@ -213,6 +233,14 @@ fn run() -> Result<()> {
             .high_precision
             .map(|t| metrics::at_threshold(&s, &truth, t));
         let pr_auc = (n_pos > 0).then(|| metrics::average_precision(&s, &truth));
+        let ci = metrics::bootstrap(
+            &s,
+            &truth,
+            lm.thresholds.best_f1,
+            args.bootstrap,
+            args.confidence,
+            args.seed,
+        );
         let mut genres: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         for ((d, &t), &p) in docs.iter().zip(&truth).zip(&s) {
             if let (Some(g), false) = (&d.genre, t) {
@@ -239,6 +267,7 @@ fn run() -> Result<()> {
             flag,
             high_precision,
             pr_auc,
+            ci,
             genres,
         });
     }
@@ -290,6 +319,40 @@ fn run() -> Result<()> {
             ),
         }
     }
+    if evals.iter().any(|e| e.ci.is_some()) {
+        println!();
+        println!(
+            "{:.0}% confidence intervals at the flag threshold (percentile bootstrap over the documents, {} resamples, seed {})",
+            args.confidence * 100.0,
+            args.bootstrap,
+            args.seed
+        );
+        println!(
+            "{:<12} {:>14} {:>14} {:>14} {:>14}",
+            "label", "P", "R", "F1", "PR-AUC"
+        );
+        for e in &evals {
+            if let Some(ci) = &e.ci {
+                let iv = |i: &Interval| format!("[{:.3}, {:.3}]", i.lo, i.hi);
+                println!(
+                    "{:<12} {:>14} {:>14} {:>14} {:>14}",
+                    e.name,
+                    iv(&ci.precision),
+                    iv(&ci.recall),
+                    iv(&ci.f1),
+                    iv(&ci.pr_auc)
+                );
+                if ci.used < ci.resamples {
+                    println!(
+                        "{:<12} ({} of {} resamples held no positive and were left out)",
+                        "",
+                        ci.resamples - ci.used,
+                        ci.resamples
+                    );
+                }
+            }
+        }
+    }
     let all_genres: Vec<&String> = {
         let mut g: Vec<&String> = evals.iter().flat_map(|e| e.genres.keys()).collect();
         g.sort();
@@ -298,18 +361,29 @@ fn run() -> Result<()> {
     };
     if !all_genres.is_empty() {
         println!();
-        println!("false-positive rate by genre (documents without the label that are flagged)");
+        println!(
+            "false-positive rate by genre (documents without the label that are flagged; {:.0}% Wilson interval)",
+            args.confidence * 100.0
+        );
         print!("{:<16}", "genre");
         for e in &evals {
-            print!(" {:>22}", e.name);
+            print!(" {:>36}", e.name);
         }
         println!();
         for g in &all_genres {
             print!("{:<16}", g);
             for e in &evals {
                 match e.genres.get(*g) {
-                    Some(&(fp, n)) => print!(" {:>22}", format!("{:.3} ({fp}/{n})", rate(fp, n))),
-                    None => print!(" {:>22}", "-"),
+                    Some(&(fp, n)) => {
+                        let cell = match metrics::wilson(fp, n, z) {
+                            Some(w) => {
+                                format!("{:.3} ({fp}/{n}) [{:.3}, {:.3}]", rate(fp, n), w.lo, w.hi)
+                            }
+                            None => format!("{:.3} ({fp}/{n})", rate(fp, n)),
+                        };
+                        print!(" {cell:>36}")
+                    }
+                    None => print!(" {:>36}", "-"),
                 }
             }
             println!();
@@ -361,6 +435,30 @@ fn run() -> Result<()> {
                 .map(|(g, &(fp, n))| (g.clone(), json!(rate(fp, n))))
                 .collect();
             o.insert("fpr_by_genre".into(), Value::Object(fpr));
+            let fpr_ci: serde_json::Map<String, Value> = e
+                .genres
+                .iter()
+                .filter_map(|(g, &(fp, n))| {
+                    metrics::wilson(fp, n, z).map(|w| (g.clone(), json!([w.lo, w.hi])))
+                })
+                .collect();
+            o.insert("fpr_by_genre_ci".into(), Value::Object(fpr_ci));
+            o.insert(
+                "ci".into(),
+                e.ci.as_ref().map_or(Value::Null, |ci| {
+                    json!({
+                        "level": ci.level,
+                        "method": "percentile bootstrap over documents",
+                        "resamples": ci.resamples,
+                        "used": ci.used,
+                        "seed": args.seed,
+                        "precision": [ci.precision.lo, ci.precision.hi],
+                        "recall": [ci.recall.lo, ci.recall.hi],
+                        "f1": [ci.f1.lo, ci.f1.hi],
+                        "pr_auc": [ci.pr_auc.lo, ci.pr_auc.hi],
+                    })
+                }),
+            );
             (e.name.clone(), Value::Object(o))
         })
         .collect();
@@ -382,6 +480,55 @@ fn run() -> Result<()> {
     });
     println!("{}", serde_json::to_string(&out)?);
     Ok(())
+}
+
+/// The standard normal quantile at `p` (0 < p < 1), by Acklam's rational approximation
+/// (relative error under 1.2e-9): the z of a two-sided interval at level c is the quantile at
+/// (1 + c) / 2, 1.96 for 95%.
+fn normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p < 0.024_25 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.024_25 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
 }
 
 fn rate(k: usize, n: usize) -> f64 {

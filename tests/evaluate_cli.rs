@@ -1,6 +1,7 @@
-//! End-to-end tests of the `evaluate` example binary's timing options: repeated runs,
-//! `--min-seconds` and `--warm-up` (fresh threads warmed on other text) change the timing
-//! only, never a figure; a bad warm-up file is a clear error.
+//! End-to-end tests of the `evaluate` example binary: its timing options (repeated runs,
+//! `--min-seconds` and `--warm-up`, fresh threads warmed on other text) change the timing
+//! only, never a figure; a bad warm-up file is a clear error; the confidence intervals
+//! bracket the figures, are seeded, and follow `--bootstrap`, `--confidence` and `--seed`.
 //!
 //! ```text
 //! cargo test --test evaluate_cli
@@ -105,4 +106,94 @@ fn bad_warm_up_file_names_file_and_line() {
     let (code, _, err) = evaluate(&["--warm-up", "/nonexistent/warm.jsonl"]);
     assert_ne!(code, 0);
     assert!(err.contains("/nonexistent/warm.jsonl"), "{err}");
+}
+
+/// The interval `[lo, hi]` at `v[key]`.
+fn interval(v: &Value, key: &str) -> (f64, f64) {
+    let i = &v[key];
+    (i[0].as_f64().unwrap(), i[1].as_f64().unwrap())
+}
+
+#[test]
+fn confidence_intervals_bracket_the_figures() {
+    let (code, rep, err) = evaluate(&[]);
+    assert_eq!(code, 0, "{err}");
+    let rep = rep.expect("a JSON report");
+    assert!(
+        err.contains("95% confidence intervals at the flag threshold"),
+        "{err}"
+    );
+    let labels = rep["labels"].as_object().unwrap();
+    assert!(!labels.is_empty());
+    for (name, l) in labels {
+        let ci = &l["ci"];
+        assert_eq!(ci["level"], 0.95, "{name}");
+        assert_eq!(ci["resamples"], 1000, "{name}");
+        for (key, point) in [
+            ("precision", "precision"),
+            ("recall", "recall"),
+            ("f1", "f1"),
+            ("pr_auc", "pr_auc"),
+        ] {
+            let (lo, hi) = interval(ci, key);
+            let x = l[point].as_f64().unwrap();
+            assert!(
+                (0.0..=1.0).contains(&lo) && lo <= hi && hi <= 1.0,
+                "{name} {key}: [{lo}, {hi}]"
+            );
+            assert!(lo <= x && x <= hi, "{name} {key}: {x} outside [{lo}, {hi}]");
+        }
+        // a Wilson interval per genre, around the genre's rate
+        let rates = l["fpr_by_genre"].as_object().unwrap();
+        let cis = l["fpr_by_genre_ci"].as_object().unwrap();
+        assert_eq!(rates.len(), cis.len(), "{name}");
+        for (g, r) in rates {
+            let (lo, hi) = interval(&l["fpr_by_genre_ci"], g);
+            let r = r.as_f64().unwrap();
+            assert!(
+                lo <= r && r <= hi && hi > lo,
+                "{name} {g}: {r} [{lo}, {hi}]"
+            );
+        }
+    }
+
+    // seeded: the same seed gives the same intervals, another seed others
+    let (_, again, _) = evaluate(&[]);
+    assert_eq!(figures(&again.unwrap()), figures(&rep));
+    let (code, other, err) = evaluate(&["--seed", "7"]);
+    assert_eq!(code, 0, "{err}");
+    let other = other.unwrap();
+    assert!(
+        labels
+            .keys()
+            .any(|n| other["labels"][n]["ci"] != rep["labels"][n]["ci"]),
+        "another seed gave the same intervals"
+    );
+    // the same seed, a higher level: wider intervals around the same figures
+    let (code, wide, err) = evaluate(&["--confidence", "0.99", "--bootstrap", "1000"]);
+    assert_eq!(code, 0, "{err}");
+    let wide = wide.unwrap();
+    assert!(err.contains("99% confidence intervals"), "{err}");
+    for (name, l) in labels {
+        let (lo, hi) = interval(&l["ci"], "pr_auc");
+        let (wlo, whi) = interval(&wide["labels"][name]["ci"], "pr_auc");
+        assert!(
+            wlo <= lo && whi >= hi,
+            "{name}: [{wlo}, {whi}] vs [{lo}, {hi}]"
+        );
+        assert_eq!(wide["labels"][name]["f1"], l["f1"]);
+    }
+    // no intervals on request, the figures unchanged
+    let (code, none, err) = evaluate(&["--bootstrap", "0"]);
+    assert_eq!(code, 0, "{err}");
+    let none = none.unwrap();
+    assert!(!err.contains("confidence intervals at"), "{err}");
+    for (name, l) in labels {
+        assert!(none["labels"][name]["ci"].is_null(), "{name}");
+        assert_eq!(none["labels"][name]["pr_auc"], l["pr_auc"]);
+    }
+    // a level outside (0, 1) is an error that names the option
+    let (code, _, err) = evaluate(&["--confidence", "95"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--confidence"), "{err}");
 }

@@ -53,8 +53,8 @@ log() { echo "compare: $*" >&2; }
 "$here/setup_venv.sh" >&2
 venv_python="$here/.venv/bin/python"
 
-log "building the release examples (train, evaluate)"
-cargo build --release --example train --example evaluate >&2
+log "building the release examples (train, evaluate, scan)"
+cargo build --release --example train --example evaluate --example scan >&2
 bin="${CARGO_TARGET_DIR:-$root/target}/release/examples"
 
 # measure METRICS_FILE CMD...: runs CMD, writes "wall_seconds peak_rss_kib" to METRICS_FILE and
@@ -127,23 +127,33 @@ run_dataset() {
             continue
         fi
         tail -n 1 "$d/narrascope-$k.eval-stdout" > "$d/narrascope-$k.eval.json"
+        # per-document test scores and flags (untimed) for the paired bootstrap of the table
+        if ! "$bin/scan" --model "$d/narrascope-$k.nsm" "$test" \
+            >"$d/narrascope-$k.test-scan.jsonl" 2>"$d/narrascope-$k.scan-stderr"; then
+            log "$name: scanning test with $k FAILED, see $d/narrascope-$k.scan-stderr"
+            rm -f "$d/narrascope-$k.test-scan.jsonl"
+        fi
     done
 
     log "$name: running peers.py ($systems)"
     # shellcheck disable=SC2086 # $systems is a word list
     if ! "$venv_python" "$here/peers.py" --train "$train" --dev "$dev" --test "$test" \
         --labels "${labels[@]}" --systems $systems --out "$d/peers.json" \
+        --scores-out "$d/peers-scores.json" \
         2>"$d/peers.stderr"; then
         log "$name: peers.py FAILED, see $d/peers.stderr"
         tail -3 "$d/peers.stderr" >&2 || true
     fi
     uptime > "$d/load-end.txt" 2>/dev/null || true
 
-    python3 - "$name" "$d" "$out/comparison-$name.md" "$kinds" "$repeat" \
-        "$train" "$dev" "$test" "${labels[@]}" <<'PY'
+    # the venv's python: the paired bootstrap (paired.py) needs numpy
+    "$venv_python" - "$name" "$d" "$out/comparison-$name.md" "$kinds" "$repeat" \
+        "$train" "$dev" "$test" "$here" "${labels[@]}" <<'PY'
 import json, os, re, subprocess, sys, time
 
-name, d, md_path, kinds, repeat, train, dev, test, *labels = sys.argv[1:]
+name, d, md_path, kinds, repeat, train, dev, test, here, *labels = sys.argv[1:]
+sys.path.insert(0, here)
+import paired
 kinds = kinds.split()
 
 def fmt_int(x):
@@ -207,6 +217,48 @@ if pj is not None:
         rows.append({**s, "train_wall_s": None})
         peers.setdefault(s["system"], []).append(s)
 
+# ---- paired bootstrap over the test documents (paired.py) ----
+truth = {}
+with open(test, encoding="utf-8") as f:
+    docs = [json.loads(l) for l in f if l.strip()]
+for label in labels:
+    truth[label] = [int(label in (doc.get("labels") or [])) for doc in docs]
+boot = {}          # label -> paired.bootstrap result
+boot_notes = []
+peer_scores = {}
+ps = read(os.path.join(d, "peers-scores.json"))
+if ps is not None:
+    for x in json.loads(ps)["systems"]:
+        peer_scores[(x["system"], x["label"])] = x
+for label in labels:
+    systems, order = {}, []
+    for k in kinds:
+        scan = read(os.path.join(d, f"narrascope-{k}.test-scan.jsonl"))
+        if scan is None:
+            continue
+        out = [json.loads(l) for l in scan.splitlines() if l.strip()]
+        if len(out) != len(docs) or any(label not in o["scores"] for o in out):
+            boot_notes.append(f"narrascope-{k}: its test scan does not cover the {len(docs):,} test documents; left out of the intervals")
+            continue
+        systems[f"narrascope-{k}"] = paired.System([o["scores"][label] for o in out],
+                                                   [label in o["flags"] for o in out])
+        order.append(f"narrascope-{k}")
+    peer_names = []
+    for (sysname, lab), x in sorted(peer_scores.items()):
+        if lab == label and len(x["scores"]) == len(docs):
+            systems[sysname] = paired.System(x["scores"], [v >= x["threshold"] for v in x["scores"]])
+            peer_names.append(sysname)
+    if not systems:
+        continue
+    pairs = [(a, b) for a in order for b in peer_names]
+    res = paired.bootstrap(truth[label], systems, pairs)
+    if res is not None:
+        boot[label] = res
+
+def ci(label, system, key):
+    b = boot.get(label, {}).get("systems", {}).get(system)
+    return "-" if b is None else f"[{b[key][0]:.3f}, {b[key][1]:.3f}]"
+
 lines = []
 lines.append(f"# narrascope vs peers on `{name}`")
 lines.append("")
@@ -243,19 +295,41 @@ load = (read(os.path.join(d, "load-start.txt")) or "").strip()
 load_end = (read(os.path.join(d, "load-end.txt")) or "").strip()
 lines.append(f"Machine: {os.cpu_count()} logical CPUs ({cpu}); load at start: `{load}`; at end: `{load_end}`.")
 lines.append("")
-lines.append("| system | label | P | R | F1 | PR-AUC | train s | docs/s 1 thread | MB/s | peak RSS MB | model size |")
-lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+lines.append("| system | label | P | R | F1 | F1 95% CI | PR-AUC | PR-AUC 95% CI | train s | docs/s 1 thread | MB/s | peak RSS MB | model size |")
+lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for r in rows:
     if r.get("failed"):
-        lines.append(f"| {r['system']} | - | failed (see the logs in `{d}`) | | | | | | | | |")
+        lines.append(f"| {r['system']} | - | failed (see the logs in `{d}`) | | | | | | | | | | |")
         continue
     lines.append("| " + " | ".join([
         r["system"], r["label"], num(r["precision"], ".3f"), num(r["recall"], ".3f"),
-        num(r["f1"], ".3f"), num(r["pr_auc"], ".3f"), num(r["train_s"], ".1f"),
+        num(r["f1"], ".3f"), ci(r["label"], r["system"], "f1"), num(r["pr_auc"], ".3f"),
+        ci(r["label"], r["system"], "pr_auc"), num(r["train_s"], ".1f"),
         fmt_int(r["docs_per_s"]), num(r["mb_per_s"], ".2f"), num(r["peak_rss_mb"], ".0f"),
         fmt_size(r["model_bytes"]),
     ]) + " |")
 lines.append("")
+if boot:
+    first = next(iter(boot.values()))
+    lines.append(f"Intervals: {first['level']:.0%} percentile bootstrap over the test documents ({first['resamples']:,}")
+    lines.append(f"resamples, seed {first['seed']}, `benches/peers/paired.py`), each system at its own dev threshold; every")
+    lines.append("system is scored on the same resamples, so the differences below are paired.")
+    lines.append("")
+    if any(b["pairs"] for b in boot.values()):
+        lines.append("| label | narrascope − peer | F1 difference [95% CI] | ahead in | PR-AUC difference [95% CI] | ahead in |")
+        lines.append("| --- | --- | --- | --- | --- | --- |")
+        for label, b in boot.items():
+            for pair, v in b["pairs"].items():
+                a, p = pair.split(" vs ")
+                lines.append(f"| {label} | {a.removeprefix('narrascope-')} − {p} | "
+                             f"{v['f1'][0]:+.3f} to {v['f1'][1]:+.3f} | {v['f1_ahead']:.0%} | "
+                             f"{v['pr_auc'][0]:+.3f} to {v['pr_auc'][1]:+.3f} | {v['pr_auc_ahead']:.0%} |")
+        lines.append("")
+        lines.append("\"ahead in\": the share of resamples in which narrascope's figure is higher. An interval")
+        lines.append("that holds 0 means the test set cannot tell the two apart at that level.")
+        lines.append("")
+for note in boot_notes:
+    lines.append(f"- {note}")
 if nar and peers:
     lines.append("Ratios narrascope / peer over all labels together (docs/s: higher is faster for")
     lines.append("narrascope; train time: lower is faster for narrascope). narrascope scores every label")

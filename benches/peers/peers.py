@@ -6,7 +6,7 @@ Usage (from the repository root, after benches/peers/setup_venv.sh):
     benches/peers/.venv/bin/python benches/peers/peers.py \
         --train T.jsonl --dev D.jsonl --test E.jsonl \
         [--labels recruitment defection] [--text-field text] \
-        [--out results.json] [--systems sklearn-lr sklearn-svc fasttext]
+        [--out results.json] [--systems sklearn-lr sklearn-svc fasttext] [--scores-out scores.json]
 
 Input is JSON Lines: one object a line with a text field (``--text-field``, default ``text``)
 and ``labels``, a list of label names. A document is positive for label L when L is in its
@@ -333,7 +333,8 @@ def run_one(args):
             "n_features": system.n_features(model),
         }
     with open(args.one_out, "w", encoding="utf-8") as fh:
-        json.dump({"row": row, "extra": extra}, fh)
+        json.dump({"row": row, "extra": extra,
+                   "test_scores": [float(x) for x in test_scores]}, fh)
 
 
 # --------------------------------------------------------------------------------------------
@@ -450,7 +451,7 @@ def run_parent(args):
             if dataset["test"]["positives"][lab] == 0:
                 log(f"warning: label {lab!r} has no positive in test: recall and PR-AUC are undefined (reported 0 / null)")
 
-    rows, extras, errors = [], [], []
+    rows, extras, errors, test_scores = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="peers-run-") as tmpdir:
         for system in args.systems:
             for lab in labels:
@@ -463,6 +464,8 @@ def run_parent(args):
                 r = res["row"]
                 rows.append(r)
                 extras.append({"system": system, "label": lab, **res["extra"]})
+                test_scores.append({"system": system, "label": lab, "threshold": r["threshold"],
+                                    "scores": res["test_scores"]})
                 log(f"{system}/{lab}: F1 {r['f1']:.3f}, PR-AUC {fmt(r['pr_auc'], '.3f')}, "
                     f"train {r['train_s']:.2f} s, {r['docs_per_s']:,.0f} docs/s, peak RSS {r['peak_rss_mb']:.0f} MB")
 
@@ -493,6 +496,12 @@ def run_parent(args):
         json.dump(result, fh, indent=2)
         fh.write("\n")
 
+    if args.scores_out:
+        with open(args.scores_out, "w", encoding="utf-8") as fh:
+            json.dump({"test": args.test, "systems": test_scores}, fh)
+            fh.write("\n")
+        log(f"wrote the test scores to {args.scores_out}")
+
     print(file=sys.stderr)
     print_table(rows)
     print(file=sys.stderr)
@@ -510,6 +519,8 @@ def parse_args(argv):
     p.add_argument("--text-field", default="text", help="JSON field holding the text (default: %(default)s)")
     p.add_argument("--out", default=os.path.join(here, "out", "results.json"), help="results JSON (default: %(default)s)")
     p.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=SYSTEMS, help="systems (default: all)")
+    p.add_argument("--scores-out", help="also write every system's test scores and dev threshold per label to this JSON file "
+                   "(in test-file order; for paired comparisons such as compare.sh's bootstrap)")
     p.add_argument("--one", choices=SYSTEMS, help=argparse.SUPPRESS)  # internal: child process
     p.add_argument("--one-label", help=argparse.SUPPRESS)
     p.add_argument("--one-out", help=argparse.SUPPRESS)

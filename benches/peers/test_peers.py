@@ -31,6 +31,7 @@ except ImportError:
     sys.exit("test_peers: numpy / scikit-learn / fasttext missing: run benches/peers/setup_venv.sh first")
 
 sys.path.insert(0, HERE)
+import paired  # noqa: E402
 import peers  # noqa: E402
 
 # Toy sentences, written for this test. Positive for "recruitment": calls to join a movement.
@@ -172,8 +173,9 @@ class EndToEnd(unittest.TestCase):
         cls.dir = cls.tmp.name
         cls.sizes = build_corpus(cls.dir)
         cls.out = os.path.join(cls.dir, "results.json")
+        cls.scores_out = os.path.join(cls.dir, "scores.json")
         cls.proc = run_peers(cls.dir, "--labels", "recruitment", "defection", "nosuchlabel", "--out", cls.out,
-                             "--systems", "sklearn-lr", "sklearn-svc", "fasttext")
+                             "--systems", "sklearn-lr", "sklearn-svc", "fasttext", "--scores-out", cls.scores_out)
 
     @classmethod
     def tearDownClass(cls):
@@ -223,6 +225,14 @@ class EndToEnd(unittest.TestCase):
         # Each child's own peak: fastText's 2M x 50 bucket table dwarfs the sklearn models.
         self.assertGreater(min(r["peak_rss_mb"] for r in ft), max(r["peak_rss_mb"] for r in sk))
         self.assertIn("sklearn-lr", self.proc.stderr)  # the table goes to stderr
+        # --scores-out: every test document's score per system and label, with the threshold
+        with open(self.scores_out, encoding="utf-8") as fh:
+            sc = json.load(fh)
+        self.assertEqual({(x["system"], x["label"]) for x in sc["systems"]}, {(r["system"], r["label"]) for r in rows})
+        for x in sc["systems"]:
+            row = next(r for r in rows if (r["system"], r["label"]) == (x["system"], x["label"]))
+            self.assertEqual(len(x["scores"]), self.sizes["test"])
+            self.assertEqual(x["threshold"], row["threshold"])
         self.assertEqual(self.proc.stdout, "")
 
 
@@ -289,6 +299,68 @@ class Threshold(unittest.TestCase):
     def test_metrics(self):
         m = peers.test_metrics([1, 0, 1, 0], [0.8, 0.7, 0.2, 0.1], 0.5)
         self.assertEqual((m["precision"], m["recall"], m["f1"]), (0.5, 0.5, 0.5))
+
+
+class PairedBootstrap(unittest.TestCase):
+    def setUp(self):
+        import numpy as np
+
+        rng = np.random.default_rng(0)
+        self.y = (np.arange(400) % 5 == 0).astype(int)
+        good = self.y * 0.45 + rng.random(400) * 0.6
+        weak = self.y * 0.15 + rng.random(400) * 0.7
+        self.good = paired.System(good, good >= 0.55)
+        self.weak = paired.System(weak, weak >= 0.6)
+
+    def test_unit_counts_give_the_point_estimates(self):
+        import numpy as np
+        from sklearn.metrics import average_precision_score
+
+        for sys_ in (self.good, self.weak):
+            m = paired._metrics(sys_, self.y.astype(float), np.ones(400))
+            point = peers.test_metrics(self.y, sys_.scores, 0.0)  # only its PR-AUC is used
+            self.assertAlmostEqual(m[3], average_precision_score(self.y, sys_.scores), places=12)
+            self.assertAlmostEqual(m[3], point["pr_auc"], places=12)
+            tp = int(np.sum(sys_.flags & (self.y == 1)))
+            fp = int(np.sum(sys_.flags & (self.y == 0)))
+            p, r = tp / (tp + fp), tp / int(self.y.sum())
+            self.assertAlmostEqual(m[0], p, places=12)
+            self.assertAlmostEqual(m[1], r, places=12)
+            self.assertAlmostEqual(m[2], 2 * p * r / (p + r), places=12)
+        # ties: every score equal, AP is the share of positives
+        tied = paired.System(np.full(400, 0.5), np.zeros(400, dtype=bool))
+        m = paired._metrics(tied, self.y.astype(float), np.ones(400))
+        self.assertAlmostEqual(m[3], self.y.mean(), places=12)
+        self.assertEqual(m[0], 1.0)  # nothing flagged
+        self.assertEqual(m[2], 0.0)
+
+    def test_intervals_pairs_and_seed(self):
+        from sklearn.metrics import average_precision_score
+
+        systems = {"good": self.good, "weak": self.weak}
+        pairs = [("good", "weak"), ("good", "good")]
+        a = paired.bootstrap(self.y, systems, pairs, resamples=300)
+        b = paired.bootstrap(self.y, systems, pairs, resamples=300)
+        self.assertEqual(a, b)
+        self.assertEqual((a["resamples"], a["used"]), (300, 300))
+        for name, s in systems.items():
+            lo, hi = a["systems"][name]["pr_auc"]
+            self.assertTrue(lo <= average_precision_score(self.y, s.scores) <= hi)
+            self.assertLess(lo, hi)
+        # a system against itself: a zero difference, never ahead
+        same = a["pairs"]["good vs good"]
+        self.assertEqual(same["pr_auc"], [0.0, 0.0])
+        self.assertEqual(same["pr_auc_ahead"], 0.0)
+        # the better ranker is ahead in (nearly) every resample, the difference interval > 0
+        d = a["pairs"]["good vs weak"]
+        self.assertGreater(d["pr_auc"][0], 0.0)
+        self.assertGreater(d["pr_auc_ahead"], 0.97)
+        # the paired difference is narrower than the two separate intervals side by side
+        g, w = a["systems"]["good"]["pr_auc"], a["systems"]["weak"]["pr_auc"]
+        self.assertLess(d["pr_auc"][1] - d["pr_auc"][0], (g[1] - g[0]) + (w[1] - w[0]))
+        c = paired.bootstrap(self.y, systems, pairs, resamples=300, seed=7)
+        self.assertNotEqual(c["systems"]["good"], a["systems"]["good"])
+        self.assertIsNone(paired.bootstrap([0, 0, 0], {"good": paired.System([0.1, 0.2, 0.3], [False] * 3)}))
 
 
 if __name__ == "__main__":

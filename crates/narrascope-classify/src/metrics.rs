@@ -188,6 +188,207 @@ pub fn precision_threshold(scores: &[f32], truth: &[bool], target: f64) -> Optio
     found.map(|i| midpoint(&sw, i))
 }
 
+/// A two-sided confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    /// Lower end.
+    pub lo: f64,
+    /// Upper end.
+    pub hi: f64,
+}
+
+impl Interval {
+    /// Whether `x` lies in the interval (ends included).
+    pub fn contains(&self, x: f64) -> bool {
+        self.lo <= x && x <= self.hi
+    }
+}
+
+/// Percentile-bootstrap confidence intervals of the metrics of one label on one data set
+/// (see [`bootstrap`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BootstrapIntervals {
+    /// Confidence level, e.g. 0.95.
+    pub level: f64,
+    /// Resamples drawn.
+    pub resamples: usize,
+    /// Resamples that held at least one positive (the others have no recall or PR-AUC and
+    /// are left out of every interval).
+    pub used: usize,
+    /// Precision at the threshold.
+    pub precision: Interval,
+    /// Recall at the threshold.
+    pub recall: Interval,
+    /// F1 at the threshold.
+    pub f1: Interval,
+    /// Average precision (PR-AUC, as [`average_precision`]).
+    pub pr_auc: Interval,
+}
+
+/// Percentile-bootstrap confidence intervals for precision, recall and F1 at `threshold` and
+/// for the average precision: `resamples` data sets of the same size are drawn from the
+/// documents with replacement (seeded: the same call gives the same intervals), each metric is
+/// computed on each, and the interval runs from the `(1 - level) / 2` to the
+/// `(1 + level) / 2` quantile. The threshold stays fixed, as a model's stored threshold does.
+///
+/// The intervals measure how much the figures move with the sample of documents, not with
+/// the training data. Returns `None` when there is no positive, no document or no resample
+/// with a positive, or when `resamples` is 0 or `level` is not in (0, 1).
+pub fn bootstrap(
+    scores: &[f32],
+    truth: &[bool],
+    threshold: f32,
+    resamples: usize,
+    level: f64,
+    seed: u64,
+) -> Option<BootstrapIntervals> {
+    use rand::{Rng, SeedableRng};
+
+    let n = scores.len().min(truth.len());
+    if n == 0 || resamples == 0 || !(level > 0.0 && level < 1.0) || !truth[..n].contains(&true) {
+        return None;
+    }
+    // Documents in decreasing score order, cut into runs of equal scores: a resample is a
+    // count per document, and its precision-recall curve is one walk over the runs.
+    let (order, runs) = runs_by_score(&scores[..n]);
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut counts = vec![0u32; n];
+    let mut samples: [Vec<f64>; 4] = Default::default();
+    for _ in 0..resamples {
+        counts.fill(0);
+        for _ in 0..n {
+            counts[rng.gen_range(0..n)] += 1;
+        }
+        let pos: u64 = (0..n).filter(|&i| truth[i]).map(|i| counts[i] as u64).sum();
+        if pos == 0 {
+            continue;
+        }
+        let [p, r, f1, ap] =
+            weighted_metrics(scores, truth, &order, &runs, &counts, pos, threshold);
+        for (v, x) in samples.iter_mut().zip([p, r, f1, ap]) {
+            v.push(x);
+        }
+    }
+    let used = samples[0].len();
+    if used == 0 {
+        return None;
+    }
+    let [precision, recall, f1, pr_auc] = samples.map(|mut v| {
+        v.sort_by(f64::total_cmp);
+        Interval {
+            lo: quantile(&v, (1.0 - level) / 2.0),
+            hi: quantile(&v, (1.0 + level) / 2.0),
+        }
+    });
+    Some(BootstrapIntervals {
+        level,
+        resamples,
+        used,
+        precision,
+        recall,
+        f1,
+        pr_auc,
+    })
+}
+
+/// Document indices in decreasing score order (ties by index), and the ends (exclusive) of
+/// the runs of equal scores in that order.
+fn runs_by_score(scores: &[f32]) -> (Vec<usize>, Vec<usize>) {
+    let n = scores.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    let runs = (1..=n)
+        .filter(|&i| i == n || scores[order[i]] != scores[order[i - 1]])
+        .collect();
+    (order, runs)
+}
+
+/// Precision, recall and F1 at `threshold` and the average precision of a resample given as
+/// a count per document (`pos`: the positives' total count, at least 1), over the documents
+/// in decreasing score order (`order`) cut into runs of equal scores (`runs`: their ends).
+fn weighted_metrics(
+    scores: &[f32],
+    truth: &[bool],
+    order: &[usize],
+    runs: &[usize],
+    counts: &[u32],
+    pos: u64,
+    threshold: f32,
+) -> [f64; 4] {
+    let (mut tp, mut fp, mut start) = (0u64, 0u64, 0usize);
+    let (mut ap, mut prev_recall) = (0.0, 0.0);
+    let (mut flag_tp, mut flag_fp) = (0u64, 0u64);
+    for &end in runs {
+        for &i in &order[start..end] {
+            let c = counts[i] as u64;
+            if truth[i] {
+                tp += c;
+            } else {
+                fp += c;
+            }
+        }
+        if scores[order[start]] >= threshold {
+            (flag_tp, flag_fp) = (tp, fp);
+        }
+        start = end;
+        let recall = tp as f64 / pos as f64;
+        if recall > prev_recall {
+            ap += (recall - prev_recall) * tp as f64 / (tp + fp) as f64;
+            prev_recall = recall;
+        }
+    }
+    let p = if flag_tp + flag_fp == 0 {
+        1.0
+    } else {
+        flag_tp as f64 / (flag_tp + flag_fp) as f64
+    };
+    let r = flag_tp as f64 / pos as f64;
+    let f1 = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
+    [p, r, f1, ap]
+}
+
+/// The `q` quantile of sorted values, interpolated linearly between neighbours (numpy's
+/// default).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let h = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
+    let (i, frac) = (h.floor() as usize, h - h.floor());
+    match sorted.get(i + 1) {
+        Some(&next) => sorted[i] + frac * (next - sorted[i]),
+        None => sorted[i],
+    }
+}
+
+/// The Wilson score interval of a proportion `k / n` at the confidence of the normal quantile
+/// `z` (1.96 for 95%): for rates measured on few documents, such as the share of one genre's
+/// documents that a threshold flags. `None` when `n` is 0.
+pub fn wilson(k: usize, n: usize, z: f64) -> Option<Interval> {
+    if n == 0 {
+        return None;
+    }
+    let (k, n) = (k.min(n) as f64, n as f64);
+    let p = k / n;
+    let z2 = z * z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    // at k = 0 (k = n) the lower (upper) end is exactly 0 (1): no rounding residue
+    Some(Interval {
+        lo: if k == 0.0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        hi: if k == n {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
+    })
+}
+
 /// F1 of flagging `tp + fp` documents of which `tp` are among `pos` positives.
 fn f1_of(tp: usize, fp: usize, pos: usize) -> f64 {
     let p = tp as f64 / (tp + fp).max(1) as f64;
@@ -272,5 +473,114 @@ mod tests {
         // a bound above every score flags nothing
         let t = best_f1_threshold_above(&scores, &truth, Some(0.99));
         assert!(scores.iter().all(|&s| s < t));
+    }
+
+    #[test]
+    fn bootstrap_is_seeded_and_brackets_the_point_estimates() {
+        // 200 documents, scores loosely separating the classes
+        let mut scores = Vec::new();
+        let mut truth = Vec::new();
+        for i in 0..200u32 {
+            let t = i % 4 == 0;
+            let noise = ((i * 37) % 100) as f32 / 100.0;
+            scores.push(if t { 0.3 + 0.6 * noise } else { 0.7 * noise });
+            truth.push(t);
+        }
+        let th = 0.5;
+        let a = bootstrap(&scores, &truth, th, 500, 0.95, 7).unwrap();
+        let b = bootstrap(&scores, &truth, th, 500, 0.95, 7).unwrap();
+        assert_eq!(a, b);
+        assert_eq!((a.resamples, a.used), (500, 500));
+        let m = at_threshold(&scores, &truth, th);
+        assert!(a.precision.contains(m.precision), "{a:?} {m:?}");
+        assert!(a.recall.contains(m.recall), "{a:?} {m:?}");
+        assert!(a.f1.contains(m.f1), "{a:?} {m:?}");
+        assert!(
+            a.pr_auc.contains(average_precision(&scores, &truth)),
+            "{a:?}"
+        );
+        for iv in [a.precision, a.recall, a.f1, a.pr_auc] {
+            assert!(iv.lo < iv.hi && iv.lo >= 0.0 && iv.hi <= 1.0, "{iv:?}");
+        }
+        // another seed gives other (but close) intervals
+        let c = bootstrap(&scores, &truth, th, 500, 0.95, 8).unwrap();
+        assert_ne!(a, c);
+        assert!((a.f1.lo - c.f1.lo).abs() < 0.05, "{a:?} {c:?}");
+        // four times the documents: intervals about half as wide
+        let s4: Vec<f32> = scores.iter().cycle().take(800).copied().collect();
+        let t4: Vec<bool> = truth.iter().cycle().take(800).copied().collect();
+        let d = bootstrap(&s4, &t4, th, 500, 0.95, 7).unwrap();
+        let width = |i: Interval| i.hi - i.lo;
+        assert!(width(d.f1) < 0.7 * width(a.f1), "{a:?} {d:?}");
+        assert!(width(d.pr_auc) < 0.7 * width(a.pr_auc), "{a:?} {d:?}");
+        // a higher level gives wider intervals
+        let e = bootstrap(&scores, &truth, th, 500, 0.99, 7).unwrap();
+        assert!(width(e.f1) > width(a.f1), "{a:?} {e:?}");
+    }
+
+    #[test]
+    fn bootstrap_average_precision_handles_ties_as_the_point_estimate() {
+        // every score tied: each resample's AP is its share of positives
+        let scores = [0.5f32; 40];
+        let truth: Vec<bool> = (0..40).map(|i| i < 10).collect();
+        let b = bootstrap(&scores, &truth, 0.5, 300, 0.9, 1).unwrap();
+        assert!(b.pr_auc.contains(0.25), "{b:?}");
+        assert!(b.pr_auc.lo > 0.1 && b.pr_auc.hi < 0.4, "{b:?}");
+        // a perfect ranking has AP 1 in every resample
+        let s: Vec<f32> = (0..40).map(|i| if i < 10 { 0.9 } else { 0.1 }).collect();
+        let p = bootstrap(&s, &truth, 0.5, 300, 0.95, 1).unwrap();
+        assert_eq!(p.pr_auc, Interval { lo: 1.0, hi: 1.0 });
+        assert_eq!(p.f1, Interval { lo: 1.0, hi: 1.0 });
+    }
+
+    #[test]
+    fn bootstrap_needs_positives_and_a_valid_level() {
+        assert!(bootstrap(&[0.1, 0.2], &[false, false], 0.5, 100, 0.95, 1).is_none());
+        assert!(bootstrap(&[], &[], 0.5, 100, 0.95, 1).is_none());
+        assert!(bootstrap(&[0.1, 0.9], &[false, true], 0.5, 0, 0.95, 1).is_none());
+        assert!(bootstrap(&[0.1, 0.9], &[false, true], 0.5, 100, 1.0, 1).is_none());
+        // one positive among 50: some resamples miss it and are left out
+        let s: Vec<f32> = (0..50).map(|i| i as f32 / 50.0).collect();
+        let t: Vec<bool> = (0..50).map(|i| i == 49).collect();
+        let b = bootstrap(&s, &t, 0.5, 200, 0.95, 3).unwrap();
+        assert!(b.used < 200 && b.used > 100, "{b:?}");
+    }
+
+    #[test]
+    fn weighted_metrics_with_unit_counts_are_the_point_estimates() {
+        let scores = [0.9f32, 0.8, 0.8, 0.7, 0.6, 0.6, 0.6, 0.3, 0.2, 0.1];
+        let truth = [
+            true, false, true, true, false, true, false, false, true, false,
+        ];
+        let (order, runs) = runs_by_score(&scores);
+        let counts = [1u32; 10];
+        for th in [0.05f32, 0.25, 0.6, 0.65, 0.8, 0.95] {
+            let [p, r, f1, ap] = weighted_metrics(&scores, &truth, &order, &runs, &counts, 5, th);
+            let m = at_threshold(&scores, &truth, th);
+            assert_eq!((p, r, f1), (m.precision, m.recall, m.f1), "threshold {th}");
+            assert!((ap - average_precision(&scores, &truth)).abs() < 1e-12);
+        }
+        // counts of 2 everywhere: the same metrics
+        let [p, r, f1, ap] = weighted_metrics(&scores, &truth, &order, &runs, &[2; 10], 10, 0.65);
+        let m = at_threshold(&scores, &truth, 0.65);
+        assert_eq!((p, r, f1), (m.precision, m.recall, m.f1));
+        assert!((ap - average_precision(&scores, &truth)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn wilson_matches_reference_values() {
+        // reference: statsmodels proportion_confint(k, n, method="wilson")
+        let i = wilson(0, 10, 1.959_964).unwrap();
+        assert!(i.lo == 0.0 && (i.hi - 0.277_53).abs() < 1e-4, "{i:?}");
+        let i = wilson(2, 56, 1.959_964).unwrap();
+        assert!(
+            (i.lo - 0.009_85).abs() < 1e-4 && (i.hi - 0.121_1).abs() < 1e-3,
+            "{i:?}"
+        );
+        let i = wilson(5, 5, 1.959_964).unwrap();
+        assert!((i.lo - 0.565_5).abs() < 1e-3 && i.hi == 1.0, "{i:?}");
+        assert!(wilson(1, 0, 1.96).is_none());
+        assert_eq!(wilson(0, 3, 1.96).unwrap().lo, 0.0);
+        assert_eq!(wilson(9, 9, 1.96).unwrap().hi, 1.0);
     }
 }
