@@ -18,6 +18,7 @@ use narrascope::classify::{
     corpus, CalibrationKind, LookalikeBound, ModelKind, PosWeight, Trainer,
 };
 use narrascope::features::{FamilyWeights, ParamGuard, Vectorizer};
+use narrascope::tokenize::TokenizerConfig;
 
 #[derive(Parser, Debug)]
 #[command(about = "Train a narrascope model")]
@@ -61,6 +62,11 @@ struct Args {
     /// quoted_words.
     #[arg(long = "family-weight", num_args = 1..)]
     family_weights: Vec<String>,
+    /// Tokenizer switch, as NAME=on|off (repeatable); names: nfkc_casefold, invisible,
+    /// homoglyphs, leetspeak, elongation, separated_letters, arabic, diacritics, apostrophes,
+    /// stemming, stopwords (off: stopwords get unigram and character n-gram features too).
+    #[arg(long = "tokenizer", num_args = 1.., value_name = "NAME=on|off")]
+    tokenizer_switches: Vec<String>,
     /// L-BFGS iterations (logistic, sparse-logistic) or epochs (ftrl) [default: per learner].
     #[arg(long)]
     max_iterations: Option<u64>,
@@ -171,6 +177,27 @@ fn run() -> Result<()> {
             *slot = value;
         }
         vp = vp.weights(w);
+    }
+    if !args.tokenizer_switches.is_empty() {
+        let mut tc = TokenizerConfig::default();
+        for sw in &args.tokenizer_switches {
+            let (name, value) = sw
+                .split_once('=')
+                .with_context(|| format!("--tokenizer {sw:?}: expected NAME=on|off"))?;
+            let on = match value {
+                "on" | "true" | "1" => true,
+                "off" | "false" | "0" => false,
+                _ => bail!("--tokenizer {sw:?}: the value must be on or off"),
+            };
+            let Some(slot) = tc.switch_mut(name) else {
+                bail!(
+                    "--tokenizer: unknown switch {name:?} (known: {})",
+                    TokenizerConfig::SWITCHES.join(", ")
+                );
+            };
+            *slot = on;
+        }
+        vp = vp.tokenizer(tc);
     }
     let mut params = Trainer::params()
         .kind(kind)

@@ -94,6 +94,26 @@ fn trains_a_model_the_library_loads_and_retrains_it_byte_for_byte() {
     let (code, err) = train(&args);
     assert_eq!(code, 0, "{err}");
     assert_ne!(std::fs::read(&a).unwrap(), std::fs::read(&c).unwrap());
+
+    // a tokenizer switch set by name is stored in the model, and stopwords become features
+    assert!(clf.model().vectorizer().tokenizer().config().stopwords);
+    let has_the = |clf: &Classifier| {
+        let v = clf.model().vectorizer();
+        (0..v.len() as u32).any(|i| v.feature_name(i) == "w:the")
+    };
+    assert!(!has_the(&clf), "`the` is a stopword: no unigram by default");
+    let d = dir.path("d.nsm");
+    let mut args = base[..base.len() - 1].to_vec();
+    args.extend(["--tokenizer", "stopwords=off", "-o", d.to_str().unwrap()]);
+    let (code, err) = train(&args);
+    assert_eq!(code, 0, "{err}");
+    let off = Classifier::load(&d).unwrap();
+    assert!(!off.model().vectorizer().tokenizer().config().stopwords);
+    assert!(off.model().vectorizer().tokenizer().config().stemming);
+    assert!(
+        has_the(&off),
+        "with stopwords off, `the` is a unigram feature"
+    );
 }
 
 #[test]
@@ -105,7 +125,15 @@ fn bad_arguments_and_bad_lines_are_clear_errors() {
     // each case: the arguments after the common ones, and what the error must say
     let broken = dir.write("broken.jsonl", line("fine", &[]) + "{not json\n");
     let broken = broken.to_str().unwrap();
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["--tokenizer", "stopwords=maybe"],
+            "--tokenizer \"stopwords=maybe\": the value must be on or off",
+        ),
+        (
+            &["--tokenizer", "spelling=off"],
+            "unknown switch \"spelling\" (known: nfkc_casefold",
+        ),
         (
             &["--train-weights", "1", "2"],
             "one weight per --train file",
