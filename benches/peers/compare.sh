@@ -19,6 +19,9 @@
 #
 # Usage: benches/peers/compare.sh [--datasets "corpus isextreme"] [--kinds "sparse-logistic sparse-logistic-p20000 logistic nb svm ftrl"]
 #                                 [--systems "sklearn-lr sklearn-svc fasttext"] [--repeat 3]
+#                                 [--train-args "ARGS"]
+# --train-args adds ARGS to every narrascope `train` run (for example "--tokenizer stopwords=off",
+# as the built-in model is trained); the table says so.
 # A kind KIND-pN trains KIND with `--prune-to N` (its N most used features, refitted).
 #
 # Training uses all cores (rayon; RAYON_NUM_THREADS=1 in the environment makes it one
@@ -34,6 +37,7 @@ datasets="corpus isextreme"
 kinds="sparse-logistic sparse-logistic-p20000 logistic nb svm ftrl"
 systems="sklearn-lr sklearn-svc fasttext"
 repeat=3
+train_args=""
 isextreme_dir="../shared/corpora/isextreme"
 
 while [[ $# -gt 0 ]]; do
@@ -42,7 +46,8 @@ while [[ $# -gt 0 ]]; do
         --kinds) kinds="$2"; shift 2 ;;
         --systems) systems="$2"; shift 2 ;;
         --repeat) repeat="$2"; shift 2 ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        --train-args) train_args="$2"; shift 2 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) echo "compare: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -109,8 +114,9 @@ run_dataset() {
             *) kind_args=(--model-kind "$k") ;;
         esac
         log "$name: training narrascope $k"
+        # shellcheck disable=SC2086 # $train_args is a word list
         if ! measure "$d/narrascope-$k.train-time" \
-            "$bin/train" --train "$train" --dev "$dev" "${kind_args[@]}" \
+            "$bin/train" --train "$train" --dev "$dev" "${kind_args[@]}" $train_args \
             --label "${labels[@]}" -o "$d/narrascope-$k.nsm" \
             >"$d/narrascope-$k.train-stdout" 2>"$d/narrascope-$k.train-stderr"; then
             log "$name: training $k FAILED, see $d/narrascope-$k.train-stderr"
@@ -148,10 +154,10 @@ run_dataset() {
 
     # the venv's python: the paired bootstrap (paired.py) needs numpy
     "$venv_python" - "$name" "$d" "$out/comparison-$name.md" "$kinds" "$repeat" \
-        "$train" "$dev" "$test" "$here" "${labels[@]}" <<'PY'
+        "$train" "$dev" "$test" "$here" "$train_args" "${labels[@]}" <<'PY'
 import json, os, re, subprocess, sys, time
 
-name, d, md_path, kinds, repeat, train, dev, test, here, *labels = sys.argv[1:]
+name, d, md_path, kinds, repeat, train, dev, test, here, train_args, *labels = sys.argv[1:]
 sys.path.insert(0, here)
 import paired
 kinds = kinds.split()
@@ -352,7 +358,8 @@ if nar and peers:
     lines.append("")
 lines.append("How each column is measured:")
 lines.append("")
-lines.append("- narrascope: `train` example, all cores (rayon), default settings; its grid search over")
+lines.append("- narrascope: `train` example, all cores (rayon), default settings"
+             + (f" plus `{train_args}`" if train_args else "") + "; its grid search over")
 lines.append("  regularisation and positive weights (scored on dev), calibration and thresholds (chosen on")
 lines.append("  dev, stored in the model) are part of `train s`, which is the trainer's own fit time")
 lines.append("  (reading the files excluded). Wall clock of the whole `train` process: " + ", ".join(
