@@ -17,6 +17,8 @@ fn builtin_model_decodes_and_has_both_labels() {
     assert_eq!(clf.labels(), ["defection", "recruitment"]);
     for t in clf.thresholds() {
         assert!((0.0..=1.0).contains(&t.flag), "{t:?}");
+        // a high-precision flag is always also a flag
+        assert!(t.high_precision.is_none_or(|h| h >= t.flag), "{t:?}");
     }
 }
 

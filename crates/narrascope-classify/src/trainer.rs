@@ -535,8 +535,10 @@ impl TrainerValidParams {
                 let probs: Vec<f32> = margins.iter().map(|&m| calibration.apply(m)).collect();
                 let bound = self.threshold_bound(&probs, &yd, dev);
                 let best_f1 = metrics::best_f1_threshold_above(&probs, &yd, bound).clamp(0.0, 1.0);
+                // never below the flag threshold: a high-precision flag is always also a flag
+                // (the look-alike bound can raise the flag threshold past the precision target)
                 let high = metrics::precision_threshold(&probs, &yd, self.target_precision)
-                    .map(|t| t.clamp(0.0, 1.0));
+                    .map(|t| t.clamp(0.0, 1.0).max(best_f1));
                 let dev_metrics = DevMetrics {
                     best_f1: metrics::at_threshold(&probs, &yd, best_f1),
                     high_precision: high.map(|t| metrics::at_threshold(&probs, &yd, t)),
