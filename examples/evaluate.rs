@@ -33,7 +33,9 @@ use std::time::Instant;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use narrascope::classify::corpus::{self, Document};
-use narrascope::classify::metrics::{self, BinaryMetrics, BootstrapIntervals, Interval};
+use narrascope::classify::metrics::{
+    self, BinaryMetrics, BootstrapIntervals, CalibrationReport, Interval,
+};
 use narrascope::Classifier;
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -90,6 +92,8 @@ struct LabelEval {
     pr_auc: Option<f64>,
     /// Bootstrap intervals at the flag threshold (None without positives or `--bootstrap 0`).
     ci: Option<BootstrapIntervals>,
+    /// Brier score, expected calibration error and reliability bins (10 equal-width bins).
+    calibration: Option<CalibrationReport>,
     /// genre → (flagged negatives, negatives)
     genres: BTreeMap<String, (usize, usize)>,
 }
@@ -241,6 +245,7 @@ fn run() -> Result<()> {
             args.confidence,
             args.seed,
         );
+        let calibration = metrics::calibration_report(&s, &truth, CALIBRATION_BINS);
         let mut genres: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         for ((d, &t), &p) in docs.iter().zip(&truth).zip(&s) {
             if let (Some(g), false) = (&d.genre, t) {
@@ -268,6 +273,7 @@ fn run() -> Result<()> {
             high_precision,
             pr_auc,
             ci,
+            calibration,
             genres,
         });
     }
@@ -350,6 +356,18 @@ fn run() -> Result<()> {
                         ci.resamples
                     );
                 }
+            }
+        }
+    }
+    if evals.iter().any(|e| e.calibration.is_some()) {
+        println!();
+        println!(
+            "calibration of the scores as probabilities ({CALIBRATION_BINS} equal-width bins; 0 is perfect)"
+        );
+        println!("{:<12} {:>8} {:>8}", "label", "Brier", "ECE");
+        for e in &evals {
+            if let Some(c) = &e.calibration {
+                println!("{:<12} {:>8.4} {:>8.4}", e.name, c.brier, c.ece);
             }
         }
     }
@@ -443,6 +461,11 @@ fn run() -> Result<()> {
                 })
                 .collect();
             o.insert("fpr_by_genre_ci".into(), Value::Object(fpr_ci));
+            if let Some(c) = &e.calibration {
+                o.insert("brier".into(), json!(c.brier));
+                o.insert("ece".into(), json!(c.ece));
+                o.insert("calibration_bins".into(), json!(c.bins));
+            }
             o.insert(
                 "ci".into(),
                 e.ci.as_ref().map_or(Value::Null, |ci| {
@@ -530,6 +553,9 @@ fn normal_quantile(p: f64) -> f64 {
             / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
     }
 }
+
+/// Equal-width score bins of the calibration report and plot.
+const CALIBRATION_BINS: usize = 10;
 
 fn rate(k: usize, n: usize) -> f64 {
     if n == 0 {
@@ -709,22 +735,15 @@ mod plot {
     }
 
     fn calibration(path: &Path, l: &LabelScores<'_>) -> Result<()> {
-        let (name, scores, truth) = (l.name, l.scores, l.truth);
-        // 10 equal-width bins of the predicted probability
-        let mut sum = [0f64; 10];
-        let mut pos = [0usize; 10];
-        let mut n = [0usize; 10];
-        for (&s, &t) in scores.iter().zip(truth) {
-            let b = ((s.clamp(0.0, 1.0) * 10.0) as usize).min(9);
-            sum[b] += s as f64;
-            pos[b] += t as usize;
-            n[b] += 1;
-        }
-        let pts: Vec<(f64, f64, usize)> = (0..10)
-            .filter(|&b| n[b] > 0)
-            .map(|b| (sum[b] / n[b] as f64, pos[b] as f64 / n[b] as f64, n[b]))
+        let name = l.name;
+        let bins = metrics::calibration_report(l.scores, l.truth, super::CALIBRATION_BINS)
+            .map(|r| r.bins)
+            .unwrap_or_default();
+        let pts: Vec<(f64, f64, usize)> = bins
+            .iter()
+            .map(|b| (b.mean_score, b.positive_rate, b.count))
             .collect();
-        let caption = format!("{name}: calibration (10 bins)");
+        let caption = format!("{name}: calibration ({} bins)", super::CALIBRATION_BINS);
         let axes = (
             "mean predicted probability",
             "observed share of positives",

@@ -197,3 +197,39 @@ fn confidence_intervals_bracket_the_figures() {
     assert_ne!(code, 0);
     assert!(err.contains("--confidence"), "{err}");
 }
+
+#[test]
+fn calibration_is_reported_per_label() {
+    let (code, rep, err) = evaluate(&[]);
+    assert_eq!(code, 0, "{err}");
+    let rep = rep.expect("a JSON report");
+    assert!(
+        err.contains("calibration of the scores as probabilities"),
+        "{err}"
+    );
+    let n_docs = rep["n_docs"].as_u64().unwrap();
+    for (name, l) in rep["labels"].as_object().unwrap() {
+        let brier = l["brier"].as_f64().unwrap();
+        let ece = l["ece"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&brier), "{name}: {brier}");
+        assert!((0.0..=1.0).contains(&ece), "{name}: {ece}");
+        let bins = l["calibration_bins"].as_array().unwrap();
+        let total: u64 = bins.iter().map(|b| b["count"].as_u64().unwrap()).sum();
+        assert_eq!(total, n_docs, "{name}: every document in one bin");
+        // the bins' gaps, weighted by their share of documents, add up to the ECE
+        let gaps: f64 = bins
+            .iter()
+            .map(|b| {
+                b["count"].as_f64().unwrap() / n_docs as f64
+                    * (b["mean_score"].as_f64().unwrap() - b["positive_rate"].as_f64().unwrap())
+                        .abs()
+            })
+            .sum();
+        assert!((gaps - ece).abs() < 1e-9, "{name}: {gaps} vs {ece}");
+        for b in bins {
+            let (lo, hi) = (b["lo"].as_f64().unwrap(), b["hi"].as_f64().unwrap());
+            let m = b["mean_score"].as_f64().unwrap();
+            assert!(lo <= m && m <= hi, "{name}: {b}");
+        }
+    }
+}

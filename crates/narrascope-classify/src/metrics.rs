@@ -188,6 +188,81 @@ pub fn precision_threshold(scores: &[f32], truth: &[bool], target: f64) -> Optio
     found.map(|i| midpoint(&sw, i))
 }
 
+/// One bin of a [`CalibrationReport`]: documents whose score falls in `[lo, hi)` (the last bin
+/// also holds 1).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationBin {
+    /// Lower edge.
+    pub lo: f64,
+    /// Upper edge.
+    pub hi: f64,
+    /// Documents in the bin.
+    pub count: usize,
+    /// Their mean score.
+    pub mean_score: f64,
+    /// Their share of positives.
+    pub positive_rate: f64,
+}
+
+/// How well scores read as probabilities: the Brier score (mean squared difference between
+/// score and outcome; 0 is perfect) and the expected calibration error (the document-weighted
+/// mean gap between the mean score and the share of positives over equal-width score bins).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationReport {
+    /// Mean of `(score - outcome)^2`.
+    pub brier: f64,
+    /// Expected calibration error over [`CalibrationReport::bins`].
+    pub ece: f64,
+    /// The non-empty bins, in increasing score order.
+    pub bins: Vec<CalibrationBin>,
+}
+
+/// Brier score, expected calibration error and reliability bins of `scores` (probabilities;
+/// values outside [0, 1] are clamped) against `truth`, over `n_bins` equal-width bins.
+/// `None` without documents or bins.
+pub fn calibration_report(
+    scores: &[f32],
+    truth: &[bool],
+    n_bins: usize,
+) -> Option<CalibrationReport> {
+    let n = scores.len().min(truth.len());
+    if n == 0 || n_bins == 0 {
+        return None;
+    }
+    let mut sum = vec![0f64; n_bins];
+    let mut pos = vec![0usize; n_bins];
+    let mut count = vec![0usize; n_bins];
+    let mut brier = 0.0;
+    for (&s, &t) in scores[..n].iter().zip(&truth[..n]) {
+        let s = s.clamp(0.0, 1.0) as f64;
+        let y = t as u8 as f64;
+        brier += (s - y) * (s - y);
+        let b = ((s * n_bins as f64) as usize).min(n_bins - 1);
+        sum[b] += s;
+        pos[b] += t as usize;
+        count[b] += 1;
+    }
+    let bins: Vec<CalibrationBin> = (0..n_bins)
+        .filter(|&b| count[b] > 0)
+        .map(|b| CalibrationBin {
+            lo: b as f64 / n_bins as f64,
+            hi: (b + 1) as f64 / n_bins as f64,
+            count: count[b],
+            mean_score: sum[b] / count[b] as f64,
+            positive_rate: pos[b] as f64 / count[b] as f64,
+        })
+        .collect();
+    let ece = bins
+        .iter()
+        .map(|b| b.count as f64 / n as f64 * (b.mean_score - b.positive_rate).abs())
+        .sum();
+    Some(CalibrationReport {
+        brier: brier / n as f64,
+        ece,
+        bins,
+    })
+}
+
 /// A two-sided confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
@@ -565,6 +640,39 @@ mod tests {
         let m = at_threshold(&scores, &truth, 0.65);
         assert_eq!((p, r, f1), (m.precision, m.recall, m.f1));
         assert!((ap - average_precision(&scores, &truth)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn calibration_report_measures_the_gap() {
+        // perfectly calibrated: in each bin the share of positives equals the score
+        let mut scores = Vec::new();
+        let mut truth = Vec::new();
+        for (s, pos) in [(0.05f32, 0), (0.25, 1), (0.75, 3), (0.95, 4)] {
+            for i in 0..4 {
+                scores.push(s);
+                truth.push(i < pos);
+            }
+        }
+        // shares: 0/4, 1/4, 3/4, 4/4 against scores 0.05, 0.25, 0.75, 0.95
+        let r = calibration_report(&scores, &truth, 10).unwrap();
+        assert_eq!(r.bins.len(), 4);
+        assert_eq!(r.bins.iter().map(|b| b.count).sum::<usize>(), 16);
+        // gaps 0.05, 0, 0, 0.05, each bin a quarter of the documents
+        assert!((r.ece - 0.025).abs() < 1e-6, "{r:?}");
+        let brier: f64 = scores
+            .iter()
+            .zip(&truth)
+            .map(|(&s, &t)| (s as f64 - t as u8 as f64).powi(2))
+            .sum::<f64>()
+            / 16.0;
+        assert!((r.brier - brier).abs() < 1e-12);
+        // over-confident scores: a large gap
+        let r = calibration_report(&[1.0, 1.0, 0.0, 0.0], &[false, true, true, false], 10).unwrap();
+        assert!((r.ece - 0.5).abs() < 1e-12, "{r:?}");
+        assert!((r.brier - 0.5).abs() < 1e-12);
+        assert_eq!((r.bins[1].lo, r.bins[1].hi), (0.9, 1.0)); // 1.0 lands in the last bin
+        assert!(calibration_report(&[], &[], 10).is_none());
+        assert!(calibration_report(&[0.5], &[true], 0).is_none());
     }
 
     #[test]
