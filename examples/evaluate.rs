@@ -34,7 +34,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use narrascope::classify::corpus::{self, Document};
 use narrascope::classify::metrics::{
-    self, BinaryMetrics, BootstrapIntervals, CalibrationReport, Interval,
+    self, BinaryMetrics, BootstrapIntervals, CalibrationReport, Interval, PairedDifference,
 };
 use narrascope::Classifier;
 use rayon::prelude::*;
@@ -80,6 +80,11 @@ struct Args {
     /// Seed of the bootstrap (the same seed gives the same intervals).
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Another model (file or `builtin`) to compare with on the same documents: the
+    /// differences in F1 (each model at its own flag threshold) and PR-AUC, per label both
+    /// models have, with paired-bootstrap intervals (untimed).
+    #[arg(long, value_name = "MODEL")]
+    against: Option<String>,
 }
 
 /// Everything computed for one label.
@@ -96,6 +101,14 @@ struct LabelEval {
     calibration: Option<CalibrationReport>,
     /// genre → (flagged negatives, negatives)
     genres: BTreeMap<String, (usize, usize)>,
+}
+
+/// One label's figures for the `--against` model, and the paired differences.
+struct Against {
+    label: String,
+    flag: BinaryMetrics,
+    pr_auc: Option<f64>,
+    paired: Option<PairedDifference>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -118,11 +131,15 @@ fn run() -> Result<()> {
     }
     let z = normal_quantile((1.0 + args.confidence) / 2.0);
     let repeat = args.repeat.max(1);
-    let clf = if args.model == "builtin" {
-        Classifier::builtin()
-    } else {
-        Classifier::load(&args.model)?
+    let load = |m: &str| -> Result<Classifier> {
+        Ok(if m == "builtin" {
+            Classifier::builtin()
+        } else {
+            Classifier::load(m)?
+        })
     };
+    let clf = load(&args.model)?;
+    let other = args.against.as_deref().map(load).transpose()?;
 
     let mut docs: Vec<Document> = Vec::new();
     for p in &args.data {
@@ -278,6 +295,39 @@ fn run() -> Result<()> {
         });
     }
 
+    // ---- the other model, on the same documents (untimed) ----
+    let mut against: Vec<Against> = Vec::new();
+    if let Some(o) = &other {
+        let theirs: Vec<Vec<f32>> =
+            pool.install(|| texts.par_iter().map(|t| o.scores(t)).collect());
+        for (l, lm) in model.labels().iter().enumerate() {
+            let Some(k) = o.model().labels().iter().position(|x| x.name == lm.name) else {
+                continue;
+            };
+            let truth: Vec<bool> = docs.iter().map(|d| d.has(&lm.name)).collect();
+            let mine: Vec<f32> = scores.iter().map(|v| v[l]).collect();
+            let their: Vec<f32> = theirs.iter().map(|v| v[k]).collect();
+            let their_flag = o.model().labels()[k].thresholds.best_f1;
+            let n_pos = truth.iter().filter(|&&t| t).count();
+            against.push(Against {
+                label: lm.name.clone(),
+                flag: metrics::at_threshold(&their, &truth, their_flag),
+                pr_auc: (n_pos > 0).then(|| metrics::average_precision(&their, &truth)),
+                paired: metrics::paired_bootstrap(
+                    (&mine, lm.thresholds.best_f1),
+                    (&their, their_flag),
+                    &truth,
+                    args.bootstrap,
+                    args.confidence,
+                    args.seed,
+                ),
+            });
+        }
+        if against.is_empty() {
+            eprintln!("note: the two models share no label: nothing to compare");
+        }
+    }
+
     // ---- report for people ----
     let model_name = if args.model == "builtin" {
         "builtin".to_string()
@@ -369,6 +419,47 @@ fn run() -> Result<()> {
             if let Some(c) = &e.calibration {
                 println!("{:<12} {:>8.4} {:>8.4}", e.name, c.brier, c.ece);
             }
+        }
+    }
+    if let (Some(name), false) = (&args.against, against.is_empty()) {
+        println!();
+        println!(
+            "against {name}, on the same documents (this model minus the other; {:.0}% paired bootstrap, {} resamples, seed {})",
+            args.confidence * 100.0,
+            args.bootstrap,
+            args.seed
+        );
+        println!(
+            "{:<12} {:>8} {:>8} {:>20} {:>6} {:>8} {:>8} {:>20} {:>6}",
+            "label", "F1", "other", "difference", "ahead", "PR-AUC", "other", "difference", "ahead"
+        );
+        for a in &against {
+            let Some(e) = evals.iter().find(|e| e.name == a.label) else {
+                continue;
+            };
+            let iv = |i: &Interval| format!("[{:+.3}, {:+.3}]", i.lo, i.hi);
+            let auc = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{x:.3}"));
+            let (f1d, f1a, aucd, auca) = match &a.paired {
+                Some(p) => (
+                    iv(&p.f1),
+                    format!("{:.0}%", p.f1_ahead * 100.0),
+                    iv(&p.pr_auc),
+                    format!("{:.0}%", p.pr_auc_ahead * 100.0),
+                ),
+                None => ("-".into(), "-".into(), "-".into(), "-".into()),
+            };
+            println!(
+                "{:<12} {:>8.3} {:>8.3} {:>20} {:>6} {:>8} {:>8} {:>20} {:>6}",
+                a.label,
+                e.flag.f1,
+                a.flag.f1,
+                f1d,
+                f1a,
+                auc(e.pr_auc),
+                auc(a.pr_auc),
+                aucd,
+                auca
+            );
         }
     }
     let all_genres: Vec<&String> = {
@@ -485,6 +576,35 @@ fn run() -> Result<()> {
             (e.name.clone(), Value::Object(o))
         })
         .collect();
+    let against_json = args.against.as_ref().map(|name| {
+        let labels: serde_json::Map<String, Value> = against
+            .iter()
+            .map(|a| {
+                let p = a.paired.as_ref();
+                let pair = |f: fn(&PairedDifference) -> Interval| {
+                    p.map_or(Value::Null, |p| {
+                        let i = f(p);
+                        json!([i.lo, i.hi])
+                    })
+                };
+                (
+                    a.label.clone(),
+                    json!({
+                        "f1": a.flag.f1,
+                        "precision": a.flag.precision,
+                        "recall": a.flag.recall,
+                        "threshold": a.flag.threshold,
+                        "pr_auc": a.pr_auc,
+                        "f1_difference": pair(|p| p.f1),
+                        "pr_auc_difference": pair(|p| p.pr_auc),
+                        "f1_ahead": p.map(|p| p.f1_ahead),
+                        "pr_auc_ahead": p.map(|p| p.pr_auc_ahead),
+                    }),
+                )
+            })
+            .collect();
+        json!({ "model": name, "labels": labels })
+    });
     let out = json!({
         "model": model_name,
         "model_kind": model.summary().kind.to_string(),
@@ -500,6 +620,7 @@ fn run() -> Result<()> {
         "seconds": secs,
         "docs_per_s": docs_per_s,
         "mb_per_s": mb_per_s,
+        "against": against_json,
     });
     println!("{}", serde_json::to_string(&out)?);
     Ok(())

@@ -233,3 +233,37 @@ fn calibration_is_reported_per_label() {
         }
     }
 }
+
+#[test]
+fn against_another_model_gives_paired_differences() {
+    // the built-in model against itself: every difference exactly 0, never ahead
+    let (code, rep, err) = evaluate(&["--against", "builtin"]);
+    assert_eq!(code, 0, "{err}");
+    let rep = rep.expect("a JSON report");
+    assert!(
+        err.contains("against builtin, on the same documents"),
+        "{err}"
+    );
+    let against = &rep["against"];
+    assert_eq!(against["model"], "builtin");
+    let labels = rep["labels"].as_object().unwrap();
+    assert_eq!(against["labels"].as_object().unwrap().len(), labels.len());
+    for (name, l) in labels {
+        let a = &against["labels"][name];
+        assert_eq!(a["f1"], l["f1"], "{name}");
+        assert_eq!(a["pr_auc"], l["pr_auc"], "{name}");
+        assert_eq!(a["f1_difference"], serde_json::json!([0.0, 0.0]), "{name}");
+        assert_eq!(
+            a["pr_auc_difference"],
+            serde_json::json!([0.0, 0.0]),
+            "{name}"
+        );
+        assert_eq!(a["f1_ahead"], 0.0, "{name}");
+    }
+    // without --against the field is null; a missing model is an error naming it
+    let (_, plain, _) = evaluate(&[]);
+    assert!(plain.unwrap()["against"].is_null());
+    let (code, _, err) = evaluate(&["--against", "/nonexistent/other.nsm"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("/nonexistent/other.nsm"), "{err}");
+}
