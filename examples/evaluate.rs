@@ -434,7 +434,8 @@ fn run() -> Result<()> {
             "label", "F1", "other", "difference", "ahead", "PR-AUC", "other", "difference", "ahead"
         );
         for a in &against {
-            let Some(e) = evals.iter().find(|e| e.name == a.label) else {
+            // a label without positives in the data has nothing to compare
+            let Some(e) = evals.iter().find(|e| e.name == a.label && e.n_pos > 0) else {
                 continue;
             };
             let iv = |i: &Interval| format!("[{:+.3}, {:+.3}]", i.lo, i.hi);
