@@ -237,6 +237,13 @@ fn run() -> Result<()> {
             ignored.join(", ")
         );
     }
+    if args.bootstrap > 0 && docs.len().saturating_mul(args.bootstrap) > 20_000_000 {
+        eprintln!(
+            "computing {} bootstrap resamples over {} documents per label (--bootstrap 0 skips the intervals)",
+            args.bootstrap,
+            docs.len()
+        );
+    }
     let mut evals = Vec::new();
     for (l, lm) in model.labels().iter().enumerate() {
         let s: Vec<f32> = scores.iter().map(|v| v[l]).collect();
