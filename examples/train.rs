@@ -162,40 +162,27 @@ fn run() -> Result<()> {
     if !args.family_weights.is_empty() {
         let mut w = FamilyWeights::default();
         for fw in &args.family_weights {
-            let (name, value) = fw
-                .split_once('=')
-                .with_context(|| format!("--family-weight {fw:?}: expected NAME=WEIGHT"))?;
+            let (name, value) = setting("--family-weight", fw, "NAME=WEIGHT")?;
             let value: f32 = value
                 .parse()
                 .with_context(|| format!("--family-weight {fw:?}: bad weight"))?;
-            let Some(slot) = w.weight_mut(name) else {
-                bail!(
-                    "--family-weight: unknown family {name:?} (known: {})",
-                    FamilyWeights::NAMES.join(", ")
-                );
-            };
-            *slot = value;
+            *w.weight_mut(name).ok_or_else(|| {
+                unknown("--family-weight", "family", name, &FamilyWeights::NAMES)
+            })? = value;
         }
         vp = vp.weights(w);
     }
     if !args.tokenizer_switches.is_empty() {
         let mut tc = TokenizerConfig::default();
         for sw in &args.tokenizer_switches {
-            let (name, value) = sw
-                .split_once('=')
-                .with_context(|| format!("--tokenizer {sw:?}: expected NAME=on|off"))?;
-            let on = match value {
-                "on" | "true" | "1" => true,
-                "off" | "false" | "0" => false,
+            let (name, on) = match setting("--tokenizer", sw, "NAME=on|off")? {
+                (name, "on" | "true" | "1") => (name, true),
+                (name, "off" | "false" | "0") => (name, false),
                 _ => bail!("--tokenizer {sw:?}: the value must be on or off"),
             };
-            let Some(slot) = tc.switch_mut(name) else {
-                bail!(
-                    "--tokenizer: unknown switch {name:?} (known: {})",
-                    TokenizerConfig::SWITCHES.join(", ")
-                );
-            };
-            *slot = on;
+            *tc.switch_mut(name).ok_or_else(|| {
+                unknown("--tokenizer", "switch", name, &TokenizerConfig::SWITCHES)
+            })? = on;
         }
         vp = vp.tokenizer(tc);
     }
@@ -315,4 +302,18 @@ fn run() -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Splits a `NAME=VALUE` command-line setting of `option`.
+fn setting<'a>(option: &str, arg: &'a str, form: &str) -> Result<(&'a str, &'a str)> {
+    arg.split_once('=')
+        .with_context(|| format!("{option} {arg:?}: expected {form}"))
+}
+
+/// The error for a setting whose name is none of `known`.
+fn unknown(option: &str, what: &str, name: &str, known: &[&str]) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{option}: unknown {what} {name:?} (known: {})",
+        known.join(", ")
+    )
 }

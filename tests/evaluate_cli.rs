@@ -108,6 +108,15 @@ fn bad_warm_up_file_names_file_and_line() {
     assert!(err.contains("/nonexistent/warm.jsonl"), "{err}");
 }
 
+/// Runs `evaluate` with `extra`, checks that it succeeds and that its output holds `section`;
+/// returns the JSON report.
+fn report(extra: &[&str], section: &str) -> Value {
+    let (code, rep, err) = evaluate(extra);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(section), "{err}");
+    rep.expect("a JSON report")
+}
+
 /// The interval `[lo, hi]` at `v[key]`.
 fn interval(v: &Value, key: &str) -> (f64, f64) {
     let i = &v[key];
@@ -116,13 +125,7 @@ fn interval(v: &Value, key: &str) -> (f64, f64) {
 
 #[test]
 fn confidence_intervals_bracket_the_figures() {
-    let (code, rep, err) = evaluate(&[]);
-    assert_eq!(code, 0, "{err}");
-    let rep = rep.expect("a JSON report");
-    assert!(
-        err.contains("95% confidence intervals at the flag threshold"),
-        "{err}"
-    );
+    let rep = report(&[], "95% confidence intervals at the flag threshold");
     let labels = rep["labels"].as_object().unwrap();
     assert!(!labels.is_empty());
     for (name, l) in labels {
@@ -170,10 +173,10 @@ fn confidence_intervals_bracket_the_figures() {
         "another seed gave the same intervals"
     );
     // the same seed, a higher level: wider intervals around the same figures
-    let (code, wide, err) = evaluate(&["--confidence", "0.99", "--bootstrap", "1000"]);
-    assert_eq!(code, 0, "{err}");
-    let wide = wide.unwrap();
-    assert!(err.contains("99% confidence intervals"), "{err}");
+    let wide = report(
+        &["--confidence", "0.99", "--bootstrap", "1000"],
+        "99% confidence intervals",
+    );
     for (name, l) in labels {
         let (lo, hi) = interval(&l["ci"], "pr_auc");
         let (wlo, whi) = interval(&wide["labels"][name]["ci"], "pr_auc");
@@ -200,13 +203,7 @@ fn confidence_intervals_bracket_the_figures() {
 
 #[test]
 fn calibration_is_reported_per_label() {
-    let (code, rep, err) = evaluate(&[]);
-    assert_eq!(code, 0, "{err}");
-    let rep = rep.expect("a JSON report");
-    assert!(
-        err.contains("calibration of the scores as probabilities"),
-        "{err}"
-    );
+    let rep = report(&[], "calibration of the scores as probabilities");
     let n_docs = rep["n_docs"].as_u64().unwrap();
     for (name, l) in rep["labels"].as_object().unwrap() {
         let brier = l["brier"].as_f64().unwrap();
@@ -237,12 +234,9 @@ fn calibration_is_reported_per_label() {
 #[test]
 fn against_another_model_gives_paired_differences() {
     // the built-in model against itself: every difference exactly 0, never ahead
-    let (code, rep, err) = evaluate(&["--against", "builtin"]);
-    assert_eq!(code, 0, "{err}");
-    let rep = rep.expect("a JSON report");
-    assert!(
-        err.contains("against builtin, on the same documents"),
-        "{err}"
+    let rep = report(
+        &["--against", "builtin"],
+        "against builtin, on the same documents",
     );
     let against = &rep["against"];
     assert_eq!(against["model"], "builtin");

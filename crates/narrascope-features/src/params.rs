@@ -252,3 +252,32 @@ impl ParamGuard for VectorizerParams {
         Ok(self.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_family_names_are_the_fields() {
+        // a family added without a name (or a name left over) fails here
+        let v = serde_json::to_value(FamilyWeights::default()).unwrap();
+        let mut fields: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut names = FamilyWeights::NAMES.to_vec();
+        fields.sort_unstable();
+        names.sort_unstable();
+        assert_eq!(fields, names);
+        // and each name reaches its own field
+        for (i, name) in FamilyWeights::NAMES.into_iter().enumerate() {
+            let mut w = FamilyWeights::default();
+            *w.weight_mut(name).unwrap() = 100.0 + i as f32;
+            let set: Vec<&str> = w
+                .named()
+                .into_iter()
+                .filter(|(_, x)| *x == 100.0 + i as f32)
+                .map(|(n, _)| n)
+                .collect();
+            assert_eq!(set, [name]);
+            assert_eq!(serde_json::to_value(&w).unwrap()[name], 100.0 + i as f64);
+        }
+    }
+}

@@ -1283,6 +1283,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_switch_names_are_the_bool_fields() {
+        // a field added to the config without a name (or a name left over) fails here
+        let v = serde_json::to_value(TokenizerConfig::default()).unwrap();
+        let mut bools: Vec<&str> = v
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, x)| x.is_boolean())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let mut names = TokenizerConfig::SWITCHES.to_vec();
+        bools.sort_unstable();
+        names.sort_unstable();
+        assert_eq!(bools, names);
+    }
+
+    #[test]
     fn every_switch_has_a_name() {
         for name in TokenizerConfig::SWITCHES {
             let mut c = TokenizerConfig::default();
