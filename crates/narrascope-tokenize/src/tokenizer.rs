@@ -1096,10 +1096,11 @@ impl Inner {
                     Some(e) => e.stop,
                     None => self.stop.get(n).copied().unwrap_or(0),
                 };
-                if mask != 0 {
-                    for (i, v) in votes.iter_mut().enumerate() {
-                        *v += ((mask >> i) & 1) as usize;
-                    }
+                // one vote for each language whose list has the word (its set bits)
+                let mut m = mask;
+                while m != 0 {
+                    votes[m.trailing_zeros() as usize] += 1;
+                    m &= m - 1;
                 }
             }
         }
@@ -1215,8 +1216,9 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 fn merge_separated(src: &str, raws: &mut Vec<Raw>) {
+    // a word of one letter: at most 4 bytes (checked first: most words are longer)
     let single = |r: &Raw| {
-        r.kind == TokenKind::Word && {
+        r.kind == TokenKind::Word && r.end - r.start <= 4 && {
             let mut it = src[r.start..r.end].chars();
             matches!((it.next(), it.next()), (Some(c), None) if c.is_alphabetic())
         }
