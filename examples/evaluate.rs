@@ -8,6 +8,8 @@
 //! For each label of the model: precision, recall, F1 and the confusion matrix at the model's
 //! flag threshold and at its high-precision threshold, PR-AUC (average precision), and the
 //! false-positive rate per `genre` (among documents without the label, the share flagged).
+//! When the documents carry a `lang` field with more than one value, the same figures per
+//! language (F1, precision, recall at the flag threshold, PR-AUC; `by_lang` in the JSON).
 //! Labels in the data that the model lacks are ignored; documents without a `labels` field
 //! are negatives for every label. Scoring speed is the wall clock of the scoring loop only
 //! (`Classifier::scores` over every text; reading files and computing metrics are not timed),
@@ -101,6 +103,8 @@ struct LabelEval {
     calibration: Option<CalibrationReport>,
     /// genre → (flagged negatives, negatives)
     genres: BTreeMap<String, (usize, usize)>,
+    /// lang → the figures at the flag threshold and the PR-AUC of that language's documents
+    langs: BTreeMap<String, (BinaryMetrics, Option<f64>)>,
 }
 
 /// One label's figures for the `--against` model, and the paired differences.
@@ -278,6 +282,7 @@ fn run() -> Result<()> {
                 e.1 += 1;
             }
         }
+        let langs = by_lang(&docs, &s, &truth, lm.thresholds.best_f1);
         if let Some(dir) = &args.plot {
             let scores = plot::LabelScores {
                 name: &lm.name,
@@ -299,6 +304,7 @@ fn run() -> Result<()> {
             ci,
             calibration,
             genres,
+            langs,
         });
     }
 
@@ -470,23 +476,14 @@ fn run() -> Result<()> {
             );
         }
     }
-    let all_genres: Vec<&String> = {
-        let mut g: Vec<&String> = evals.iter().flat_map(|e| e.genres.keys()).collect();
-        g.sort();
-        g.dedup();
-        g
-    };
+    let all_genres = union_keys(evals.iter().map(|e| &e.genres));
     if !all_genres.is_empty() {
         println!();
         println!(
             "false-positive rate by genre (documents without the label that are flagged; {:.0}% Wilson interval)",
             args.confidence * 100.0
         );
-        print!("{:<16}", "genre");
-        for e in &evals {
-            print!(" {:>36}", e.name);
-        }
-        println!();
+        table_header("genre", 16, &evals);
         for g in &all_genres {
             print!("{:<16}", g);
             for e in &evals {
@@ -508,6 +505,34 @@ fn run() -> Result<()> {
     } else {
         println!();
         println!("(no `genre` field in the data: no per-genre false-positive rates)");
+    }
+    let all_langs = union_keys(evals.iter().map(|e| &e.langs));
+    // one language alone says nothing the overall figures do not
+    if all_langs.len() > 1 {
+        println!();
+        println!("by language (`lang` field), at the flag threshold: F1 (P / R) PR-AUC, positives");
+        table_header("lang", 8, &evals);
+        for g in &all_langs {
+            print!("{:<8}", g);
+            for e in &evals {
+                match e.langs.get(*g) {
+                    Some((m, auc)) if m.tp + m.fn_ > 0 => {
+                        let auc = auc.map_or("-".to_string(), |a| format!("{a:.3}"));
+                        let cell = format!(
+                            "{:.3} ({:.3} / {:.3}) {auc}, {}",
+                            m.f1,
+                            m.precision,
+                            m.recall,
+                            m.tp + m.fn_
+                        );
+                        print!(" {cell:>36}")
+                    }
+                    Some(m) => print!(" {:>36}", format!("no positives, {} flagged", m.0.fp)),
+                    None => print!(" {:>36}", "-"),
+                }
+            }
+            println!();
+        }
     }
     println!();
     println!(
@@ -560,6 +585,18 @@ fn run() -> Result<()> {
                 })
                 .collect();
             o.insert("fpr_by_genre_ci".into(), Value::Object(fpr_ci));
+            let by_lang: serde_json::Map<String, Value> = e
+                .langs
+                .iter()
+                .map(|(g, (m, auc))| {
+                    let mut v = metrics_json(m);
+                    v.insert("pr_auc".into(), json!(auc));
+                    v.insert("n_pos".into(), json!(m.tp + m.fn_));
+                    v.insert("n_neg".into(), json!(m.fp + m.tn));
+                    (g.clone(), Value::Object(v))
+                })
+                .collect();
+            o.insert("by_lang".into(), Value::Object(by_lang));
             if let Some(c) = &e.calibration {
                 o.insert("brier".into(), json!(c.brier));
                 o.insert("ece".into(), json!(c.ece));
@@ -685,6 +722,50 @@ fn normal_quantile(p: f64) -> f64 {
 
 /// Equal-width score bins of the calibration report and plot.
 const CALIBRATION_BINS: usize = 10;
+
+/// The keys of all `maps`, sorted, each once.
+fn union_keys<'a, V: 'a>(maps: impl Iterator<Item = &'a BTreeMap<String, V>>) -> Vec<&'a String> {
+    let mut keys: Vec<&String> = maps.flat_map(|m| m.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The header line of a per-label table: `first` in a column of `width`, then each label.
+fn table_header(first: &str, width: usize, evals: &[LabelEval]) {
+    print!("{first:<width$}");
+    for e in evals {
+        print!(" {:>36}", e.name);
+    }
+    println!();
+}
+
+/// The figures of each language's documents (the `lang` field; documents without one are
+/// left out) at the flag threshold `t`, and their PR-AUC when the language has positives.
+fn by_lang(
+    docs: &[Document],
+    scores: &[f32],
+    truth: &[bool],
+    t: f32,
+) -> BTreeMap<String, (BinaryMetrics, Option<f64>)> {
+    let mut groups: BTreeMap<&str, (Vec<f32>, Vec<bool>)> = BTreeMap::new();
+    for ((d, &p), &y) in docs.iter().zip(scores).zip(truth) {
+        if let Some(l) = d.lang.as_deref() {
+            let e = groups.entry(l).or_default();
+            e.0.push(p);
+            e.1.push(y);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(l, (s, y))| {
+            let auc = y
+                .contains(&true)
+                .then(|| metrics::average_precision(&s, &y));
+            (l.to_string(), (metrics::at_threshold(&s, &y, t), auc))
+        })
+        .collect()
+}
 
 fn rate(k: usize, n: usize) -> f64 {
     if n == 0 {

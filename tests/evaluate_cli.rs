@@ -1,7 +1,8 @@
 //! End-to-end tests of the `evaluate` example binary: its timing options (repeated runs,
 //! `--min-seconds` and `--warm-up`, fresh threads warmed on other text) change the timing
 //! only, never a figure; a bad warm-up file is a clear error; the confidence intervals
-//! bracket the figures, are seeded, and follow `--bootstrap`, `--confidence` and `--seed`.
+//! bracket the figures, are seeded, and follow `--bootstrap`, `--confidence` and `--seed`;
+//! the figures by language add up to the whole.
 //!
 //! ```text
 //! cargo test --test evaluate_cli
@@ -260,4 +261,59 @@ fn against_another_model_gives_paired_differences() {
     let (code, _, err) = evaluate(&["--against", "/nonexistent/other.nsm"]);
     assert_ne!(code, 0);
     assert!(err.contains("/nonexistent/other.nsm"), "{err}");
+}
+
+#[test]
+fn figures_by_language_add_up_to_the_whole() {
+    let rep = report(&["--bootstrap", "0"], "by language (`lang` field)");
+    for (name, l) in rep["labels"].as_object().unwrap() {
+        let langs = l["by_lang"].as_object().unwrap();
+        assert_eq!(
+            langs.keys().collect::<Vec<_>>(),
+            ["ar", "de", "en", "fr"],
+            "{name}"
+        );
+        // every document has a language: the cells add up to the overall confusion matrix
+        for cell in ["tp", "fp", "fn", "tn"] {
+            let sum: u64 = langs.values().map(|v| v[cell].as_u64().unwrap()).sum();
+            assert_eq!(sum, l[cell].as_u64().unwrap(), "{name} {cell}");
+        }
+        for (g, v) in langs {
+            let (tp, fp, fn_) = (
+                v["tp"].as_f64().unwrap(),
+                v["fp"].as_f64().unwrap(),
+                v["fn"].as_f64().unwrap(),
+            );
+            assert_eq!(v["threshold"], l["threshold"], "{name} {g}");
+            assert_eq!(v["n_pos"].as_f64().unwrap(), tp + fn_, "{name} {g}");
+            if tp > 0.0 {
+                let f1 = 2.0 * tp / (2.0 * tp + fp + fn_);
+                assert!((v["f1"].as_f64().unwrap() - f1).abs() < 1e-9, "{name} {g}");
+            }
+            // PR-AUC only where the language has positives
+            assert_eq!(v["pr_auc"].is_null(), tp + fn_ == 0.0, "{name} {g}");
+        }
+    }
+
+    // documents without `lang` are left out; with a single language there is no table
+    let dir = TempDir::new("evaluate-lang");
+    let data = dir.write(
+        "nolang.jsonl",
+        "{\"text\": \"Make hijrah now, brothers, the state is calling you.\", \"labels\": [\"recruitment\"]}\n\
+         {\"text\": \"Heavy rain is expected across the north tomorrow.\", \"labels\": [], \"lang\": \"en\"}\n",
+    );
+    let out = Command::new(evaluate_bin())
+        .args(["--model", "builtin", "--bootstrap", "0", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("by language"), "{stdout}");
+    let rep: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let langs = rep["labels"]["recruitment"]["by_lang"].as_object().unwrap();
+    assert_eq!(langs.keys().collect::<Vec<_>>(), ["en"]);
+    assert_eq!(langs["en"]["n_pos"], 0);
+    assert_eq!(langs["en"]["n_neg"], 1);
+    assert!(langs["en"]["pr_auc"].is_null());
 }
