@@ -53,45 +53,33 @@ impl Default for FamilyWeights {
 }
 
 impl FamilyWeights {
-    /// The family names, as [`Self::weight_mut`] and configuration files spell them.
-    pub const NAMES: [&'static str; 10] = [
-        "word_unigrams",
-        "word_ngrams",
-        "char_ngrams",
-        "hashtags",
-        "mentions",
-        "domains",
-        "emoji",
-        "lexicons",
-        "shape",
-        "quoted_words",
-    ];
-
-    /// The weight of the family called `name` (one of [`Self::NAMES`]), `None` for an unknown
-    /// name.
-    ///
-    /// ```
-    /// use narrascope_features::FamilyWeights;
-    /// let mut w = FamilyWeights::default();
-    /// *w.weight_mut("quoted_words").unwrap() = 0.0;
-    /// assert_eq!(w.quoted_words, 0.0);
-    /// assert!(w.weight_mut("no_such_family").is_none());
-    /// ```
-    pub fn weight_mut(&mut self, name: &str) -> Option<&mut f32> {
-        Some(match name {
-            "word_unigrams" => &mut self.word_unigrams,
-            "word_ngrams" => &mut self.word_ngrams,
-            "char_ngrams" => &mut self.char_ngrams,
-            "hashtags" => &mut self.hashtags,
-            "mentions" => &mut self.mentions,
-            "domains" => &mut self.domains,
-            "emoji" => &mut self.emoji,
-            "lexicons" => &mut self.lexicons,
-            "shape" => &mut self.shape,
-            "quoted_words" => &mut self.quoted_words,
-            _ => return None,
-        })
-    }
+    narrascope_tokenize::named_fields!(
+        /// The family names, as [`Self::weight_mut`] and configuration files spell them.
+        const NAMES;
+        /// The weight of the family called `name` (one of [`Self::NAMES`]), `None` for an
+        /// unknown name.
+        ///
+        /// ```
+        /// use narrascope_features::FamilyWeights;
+        /// let mut w = FamilyWeights::default();
+        /// *w.weight_mut("quoted_words").unwrap() = 0.0;
+        /// assert_eq!(w.quoted_words, 0.0);
+        /// assert!(w.weight_mut("no_such_family").is_none());
+        /// ```
+        fn weight_mut -> f32;
+        [
+            word_unigrams,
+            word_ngrams,
+            char_ngrams,
+            hashtags,
+            mentions,
+            domains,
+            emoji,
+            lexicons,
+            shape,
+            quoted_words,
+        ]
+    );
 
     /// `(name, weight)` in the order of [`Self::NAMES`].
     pub(crate) fn named(&self) -> [(&'static str, f32); 10] {

@@ -43,6 +43,34 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+/// Implements, inside an `impl` block, a list of field names and a by-name mutable lookup
+/// over those fields, from one list (so the two can never disagree):
+/// `named_fields!(docs const NAMES; docs fn field_mut -> bool; [a, b, c]);` gives
+/// `pub const NAMES: [&str; 3]` and `pub fn field_mut(&mut self, name: &str) -> Option<&mut
+/// bool>` (`None` for an unknown name). Used by [`TokenizerConfig`] and by the feature
+/// crate's family weights.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! named_fields {
+    (
+        $(#[$names_doc:meta])* const $names:ident;
+        $(#[$fn_doc:meta])* fn $lookup:ident -> $ty:ty;
+        [$($field:ident),+ $(,)?]
+    ) => {
+        $(#[$names_doc])*
+        pub const $names: [&'static str; [$(stringify!($field)),+].len()] =
+            [$(stringify!($field)),+];
+
+        $(#[$fn_doc])*
+        pub fn $lookup(&mut self, name: &str) -> Option<&mut $ty> {
+            Some(match name {
+                $(stringify!($field) => &mut self.$field,)+
+                _ => return None,
+            })
+        }
+    };
+}
+
 mod error;
 mod inline_key;
 pub mod lang;

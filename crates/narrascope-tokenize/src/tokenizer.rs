@@ -80,47 +80,34 @@ impl Default for TokenizerConfig {
 }
 
 impl TokenizerConfig {
-    /// Names of the on/off switches, as [`TokenizerConfig::switch_mut`] takes them.
-    pub const SWITCHES: [&'static str; 11] = [
-        "nfkc_casefold",
-        "invisible",
-        "homoglyphs",
-        "leetspeak",
-        "elongation",
-        "separated_letters",
-        "arabic",
-        "diacritics",
-        "apostrophes",
-        "stemming",
-        "stopwords",
-    ];
-
-    /// The switch called `name` (one of [`TokenizerConfig::SWITCHES`]), to read or set it by
-    /// name (for example from a command line); `None` for an unknown name.
-    ///
-    /// ```
-    /// use narrascope_tokenize::TokenizerConfig;
-    /// let mut c = TokenizerConfig::default();
-    /// *c.switch_mut("stopwords").unwrap() = false;
-    /// assert!(!c.stopwords);
-    /// assert!(c.switch_mut("nope").is_none());
-    /// ```
-    pub fn switch_mut(&mut self, name: &str) -> Option<&mut bool> {
-        Some(match name {
-            "nfkc_casefold" => &mut self.nfkc_casefold,
-            "invisible" => &mut self.invisible,
-            "homoglyphs" => &mut self.homoglyphs,
-            "leetspeak" => &mut self.leetspeak,
-            "elongation" => &mut self.elongation,
-            "separated_letters" => &mut self.separated_letters,
-            "arabic" => &mut self.arabic,
-            "diacritics" => &mut self.diacritics,
-            "apostrophes" => &mut self.apostrophes,
-            "stemming" => &mut self.stemming,
-            "stopwords" => &mut self.stopwords,
-            _ => return None,
-        })
-    }
+    crate::named_fields!(
+        /// Names of the on/off switches, as [`TokenizerConfig::switch_mut`] takes them.
+        const SWITCHES;
+        /// The switch called `name` (one of [`TokenizerConfig::SWITCHES`]), to read or set it
+        /// by name (for example from a command line); `None` for an unknown name.
+        ///
+        /// ```
+        /// use narrascope_tokenize::TokenizerConfig;
+        /// let mut c = TokenizerConfig::default();
+        /// *c.switch_mut("stopwords").unwrap() = false;
+        /// assert!(!c.stopwords);
+        /// assert!(c.switch_mut("nope").is_none());
+        /// ```
+        fn switch_mut -> bool;
+        [
+            nfkc_casefold,
+            invisible,
+            homoglyphs,
+            leetspeak,
+            elongation,
+            separated_letters,
+            arabic,
+            diacritics,
+            apostrophes,
+            stemming,
+            stopwords,
+        ]
+    );
 }
 
 /// Builds a [`Tokenizer`]; all checks happen in [`TokenizerBuilder::build`].
