@@ -14,6 +14,7 @@ use anyhow::{bail, Context, Result};
 #[path = "common/mod.rs"]
 mod common;
 use clap::Parser;
+use narrascope::classify::mlp::MlpParams;
 use narrascope::classify::{
     corpus, CalibrationKind, LookalikeBound, ModelKind, PosWeight, Trainer,
 };
@@ -47,6 +48,17 @@ struct Args {
     /// move the margins most and train again on those alone (a smaller, faster model).
     #[arg(long)]
     prune_to: Option<usize>,
+    /// Sparse-logistic: add a hidden layer of N ReLU units (at most 64) over the same features,
+    /// shared by the labels, whose logit is mixed into each label's margin with a weight chosen
+    /// on dev (see narrascope_classify::mlp) [default: none].
+    #[arg(long)]
+    mlp_units: Option<usize>,
+    /// Hidden layer: most training epochs (early stopping on a held-out tenth of train).
+    #[arg(long, default_value_t = 30)]
+    mlp_epochs: usize,
+    /// Hidden layer: L2 penalty.
+    #[arg(long, default_value_t = 1e-4)]
+    mlp_alpha: f32,
     /// Weight of each training file's documents in the loss, one per --train file (for
     /// example to balance corpora of different sources; sparse-logistic only) [default: 1 each].
     #[arg(long = "train-weights", num_args = 1..)]
@@ -206,6 +218,15 @@ fn run() -> Result<()> {
     if let Some(k) = args.prune_to {
         params = params.prune_to(k);
     }
+    if let Some(units) = args.mlp_units {
+        params = params.mlp(MlpParams {
+            units,
+            max_epochs: args.mlp_epochs,
+            alpha: args.mlp_alpha,
+            seed: args.seed,
+            ..MlpParams::default()
+        });
+    }
     if !args.strength.is_empty() {
         params = params.strengths(args.strength.clone());
     }
@@ -230,13 +251,17 @@ fn run() -> Result<()> {
             .join(" ")
     };
     let mut notes = format!(
-        "train {} | dev {} | kind {} | select_k {}{} | min_df {} | seed {}",
+        "train {} | dev {} | kind {} | select_k {}{}{} | min_df {} | seed {}",
         files(&args.train),
         files(&dev_paths),
         kind,
         select_k,
         args.prune_to
             .map_or(String::new(), |k| format!(" | prune_to {k}")),
+        args.mlp_units.map_or(String::new(), |u| format!(
+            " | hidden layer {u} units, at most {} epochs, alpha {}",
+            args.mlp_epochs, args.mlp_alpha
+        )),
         args.min_df,
         args.seed
     );
@@ -300,6 +325,28 @@ fn run() -> Result<()> {
             "dev PR-AUC grid for {label} (strength/pos_weight): {}",
             cells.join("  ")
         );
+    }
+    if let Some(h) = &report.hidden {
+        eprintln!(
+            "hidden layer: {} units, {} epochs run, weights of epoch {} kept, {:.1} s",
+            model.hidden_units(),
+            h.epochs.0,
+            h.epochs.1,
+            h.seconds
+        );
+        for m in &h.mix {
+            let cells: Vec<String> = m
+                .tried
+                .iter()
+                .map(|p| format!("{}:{:.4}/{:.3}", p.weight, p.pr_auc, p.f1))
+                .collect();
+            eprintln!(
+                "dev PR-AUC / F1 of linear + mix x hidden for {}: {} (chosen {})",
+                m.label,
+                cells.join("  "),
+                m.chosen
+            );
+        }
     }
     Ok(())
 }

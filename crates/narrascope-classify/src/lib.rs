@@ -43,6 +43,7 @@ pub mod corpus;
 mod error;
 mod linear;
 pub mod metrics;
+pub mod mlp;
 mod model;
 pub mod sparse_logistic;
 mod trainer;
@@ -55,6 +56,6 @@ pub use model::{
     MIN_MODEL_FORMAT_VERSION, MODEL_FORMAT_VERSION,
 };
 pub use trainer::{
-    densify, transform_all, LookalikeBound, PosWeight, Trainer, TrainerParams, TrainerValidParams,
-    TrainingReport, MIN_LOOKALIKE_DOCS,
+    densify, transform_all, HiddenReport, LookalikeBound, MixChoice, MixPoint, PosWeight, Trainer,
+    TrainerParams, TrainerValidParams, TrainingReport, MIN_LOOKALIKE_DOCS, MIX_GRID,
 };

@@ -21,11 +21,13 @@ use crate::calibrate::Calibration;
 use crate::error::{ClassifyError, ModelFileProblem, Result};
 use crate::linear::ModelKind;
 use crate::metrics::BinaryMetrics;
+use crate::mlp::{HiddenLayer, MAX_UNITS};
 
 /// Magic bytes at the start of every model file.
 pub const MAGIC: &[u8; 8] = b"NRSCMDL\0";
-/// Current model file format version.
-pub const MODEL_FORMAT_VERSION: u32 = 2;
+/// Current model file format version (3: an optional hidden layer; version 2 files, without
+/// one, are still read).
+pub const MODEL_FORMAT_VERSION: u32 = 3;
 /// Oldest format version this build reads.
 pub const MIN_MODEL_FORMAT_VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 8;
@@ -107,6 +109,18 @@ pub struct Model {
     weights: Vec<f32>,
     biases: Vec<f32>,
     summary: TrainingSummary,
+    /// A hidden layer whose outputs add to the linear margins (see [`crate::mlp`]).
+    hidden: Option<HiddenLayer>,
+}
+
+/// The layout of format version 2 (no hidden layer), decoded and converted on load.
+#[derive(Deserialize)]
+struct ModelV2 {
+    vectorizer: Vectorizer,
+    labels: Vec<LabelModel>,
+    weights: Vec<f32>,
+    biases: Vec<f32>,
+    summary: TrainingSummary,
 }
 
 /// One feature's contribution to a label's margin, with where it occurred.
@@ -153,7 +167,39 @@ impl Model {
             weights,
             biases,
             summary,
+            hidden: None,
         })
+    }
+
+    /// Adds a hidden layer whose outputs add to the linear margins, and `biases` to the linear
+    /// biases (used by the trainer).
+    ///
+    /// # Errors
+    /// [`ClassifyError::Data`] when the layer's shapes do not match the model.
+    pub(crate) fn with_hidden(mut self, layer: HiddenLayer, biases: &[f32]) -> Result<Model> {
+        layer
+            .validate(self.vectorizer.len(), self.labels.len())
+            .map_err(ClassifyError::Data)?;
+        if biases.len() != self.biases.len() {
+            return Err(ClassifyError::Data("hidden layer biases".into()));
+        }
+        for (b, e) in self.biases.iter_mut().zip(biases) {
+            *b += e;
+        }
+        self.hidden = Some(layer);
+        Ok(self)
+    }
+
+    /// Replaces each label's calibration and thresholds (used by the trainer once the hidden
+    /// layer is mixed in).
+    pub(crate) fn set_labels(&mut self, labels: Vec<LabelModel>) {
+        debug_assert_eq!(labels.len(), self.labels.len());
+        self.labels = labels;
+    }
+
+    /// Hidden units of the model's hidden layer (0 without one).
+    pub fn hidden_units(&self) -> usize {
+        self.hidden.as_ref().map_or(0, HiddenLayer::units)
     }
 
     /// Label names, in score order.
@@ -198,7 +244,8 @@ impl Model {
     pub fn summary(&self) -> &TrainingSummary {
         &self.summary
     }
-    /// Weight of feature `f` for label `l`.
+    /// Linear weight of feature `f` for label `l` (a model with a hidden layer adds to it a
+    /// part that depends on the document: see [`Self::contributions`]).
     pub fn weight(&self, f: u32, l: usize) -> f32 {
         self.weights
             .get(f as usize * self.labels.len() + l)
@@ -219,6 +266,9 @@ impl Model {
                     *o += w * v;
                 }
             }
+        }
+        if let Some(h) = &self.hidden {
+            h.add_outputs(&h.pre_activations(x), out);
         }
     }
 
@@ -261,7 +311,20 @@ impl Model {
         out.clear();
         out.extend_from_slice(&self.biases);
         let weights = &self.weights;
-        if let [a, b] = out.as_mut_slice() {
+        if let Some(h) = &self.hidden {
+            let mut act = [0f32; MAX_UNITS];
+            act[..h.units()].copy_from_slice(&h.b1);
+            entries.for_each(&self.vectorizer, |i, v| {
+                let base = i as usize * nl;
+                if let Some(ws) = weights.get(base..base + nl) {
+                    for (o, w) in out.iter_mut().zip(ws) {
+                        *o += w * v;
+                    }
+                }
+                h.accumulate(i, v, &mut act);
+            });
+            h.add_outputs(&act, out);
+        } else if let [a, b] = out.as_mut_slice() {
             // two labels (the built-in model): two running sums in registers
             entries.for_each(&self.vectorizer, |i, v| {
                 if let Some(&[wa, wb]) = weights.get(i as usize * 2..i as usize * 2 + 2) {
@@ -285,7 +348,10 @@ impl Model {
     }
 
     /// The features of `x` that push label `l` up the most (positive contributions, largest
-    /// first, at most `top`), with the spans of `occurrences` where they occurred.
+    /// first, at most `top`), with the spans of `occurrences` where they occurred. A
+    /// feature's contribution is its value times the derivative of the label's margin with
+    /// respect to it: the linear weight, plus, with a hidden layer, the weight through the
+    /// units this document activates (exact for the piecewise linear layer).
     pub fn contributions(
         &self,
         x: &SparseVector,
@@ -293,9 +359,13 @@ impl Model {
         l: usize,
         top: usize,
     ) -> Vec<Contribution> {
+        let act = self.hidden.as_ref().map(|h| (h, h.pre_activations(x)));
         let mut c: Vec<(u32, f32)> = x
             .iter()
-            .map(|(i, v)| (i, self.weight(i, l) * v))
+            .map(|(i, v)| {
+                let through = act.as_ref().map_or(0.0, |(h, a)| h.gradient(a, i, l));
+                (i, (self.weight(i, l) + through) * v)
+            })
             .filter(|(_, c)| *c > 0.0)
             .collect();
         c.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -430,8 +500,22 @@ impl Model {
         // The limit makes bincode refuse a length field claiming more than it before
         // allocating it (without one, a crafted length panics with "capacity overflow").
         let config = bincode::config::standard().with_limit::<DECODE_LIMIT>();
-        let (model, used): (Model, usize) = bincode::serde::decode_from_slice(payload, config)
-            .map_err(|e| ModelFileProblem::Decode(e.to_string()))?;
+        let decoded = if version == 2 {
+            bincode::serde::decode_from_slice::<ModelV2, _>(payload, config).map(|(m, used)| {
+                let m = Model {
+                    vectorizer: m.vectorizer,
+                    labels: m.labels,
+                    weights: m.weights,
+                    biases: m.biases,
+                    summary: m.summary,
+                    hidden: None,
+                };
+                (m, used)
+            })
+        } else {
+            bincode::serde::decode_from_slice::<Model, _>(payload, config)
+        };
+        let (model, used) = decoded.map_err(|e| ModelFileProblem::Decode(e.to_string()))?;
         if used != payload.len() {
             return Err(ModelFileProblem::Decode(format!(
                 "{} bytes left after the model",
@@ -465,6 +549,9 @@ impl Model {
             .any(|w| !w.is_finite())
         {
             return Err("non-finite weight".into());
+        }
+        if let Some(h) = &self.hidden {
+            h.validate(self.vectorizer.len(), nl)?;
         }
         for l in &self.labels {
             if !l.calibration.is_valid() {

@@ -13,6 +13,7 @@ use crate::corpus::Document;
 use crate::error::{ClassifyError, Result};
 use crate::linear::{LinearParams, LinearScorer, ModelKind};
 use crate::metrics;
+use crate::mlp::MlpParams;
 use crate::model::{DevMetrics, LabelModel, Model, Thresholds, TrainingSummary};
 use crate::sparse_logistic::SparseRecords;
 
@@ -43,6 +44,7 @@ pub enum PosWeight {
 /// | `lookalike_bound` | none | dev genres whose documents without a label bound its flag threshold ([`LookalikeBound`]) |
 /// | `seed` | 42 | randomness (ftrl) |
 /// | `english_translations` | false | also train on `text_en` where a document has one |
+/// | `mlp` | none | a hidden layer next to the linear scorers ([`crate::mlp`]; sparse-logistic only) |
 #[derive(Debug, Clone)]
 pub struct TrainerValidParams {
     kind: ModelKind,
@@ -58,6 +60,7 @@ pub struct TrainerValidParams {
     lookalike_bound: Option<LookalikeBound>,
     seed: u64,
     english_translations: bool,
+    mlp: Option<MlpParams>,
     notes: String,
 }
 
@@ -130,6 +133,7 @@ impl TrainerParams {
             lookalike_bound: None,
             seed: 42,
             english_translations: false,
+            mlp: None,
             notes: String::new(),
         })
     }
@@ -160,6 +164,11 @@ impl TrainerParams {
         seed: u64,
         /// Also train on English translations (`text_en`).
         english_translations: bool,
+        /// Add a hidden layer next to the linear scorers (sparse-logistic only; see
+        /// [`crate::mlp`]): trained on the same rows and weights after them, its logit is
+        /// added to each label's margin with a mixing weight chosen on dev (0, which drops
+        /// it for that label, included), before calibration and thresholds.
+        mlp: MlpParams => Some,
     }
     /// Notes stored in the model's training summary.
     pub fn notes(mut self, n: impl Into<String>) -> Self {
@@ -219,6 +228,15 @@ impl ParamGuard for TrainerParams {
                 p.kind
             )));
         }
+        if let Some(m) = &p.mlp {
+            m.check()?;
+            if p.kind != ModelKind::SparseLogistic {
+                return Err(ClassifyError::Params(format!(
+                    "a hidden layer needs the sparse-logistic learner, not {}",
+                    p.kind
+                )));
+            }
+        }
         if p.prune_to == Some(0) {
             return Err(ClassifyError::Params("prune_to must be at least 1".into()));
         }
@@ -256,7 +274,48 @@ pub struct TrainingReport {
     pub grid: GridReport,
     /// Seconds spent.
     pub seconds: f64,
+    /// The hidden layer, when one was trained.
+    pub hidden: Option<HiddenReport>,
 }
+
+/// How the hidden layer was trained and mixed in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HiddenReport {
+    /// Epochs run, and the epoch whose weights were kept (best held-out loss).
+    pub epochs: (usize, usize),
+    /// Seconds spent training it.
+    pub seconds: f64,
+    /// Per label: the mixing weights tried and the one chosen.
+    pub mix: Vec<MixChoice>,
+}
+
+/// The mixing weights tried for one label's hidden-layer logit, and the one chosen.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MixChoice {
+    /// Label.
+    pub label: String,
+    /// Every weight tried (relative to the ratio of the spreads of the linear margins and the
+    /// layer's logits on dev), with the dev PR-AUC of the sum and its dev F1 at the flag
+    /// threshold.
+    pub tried: Vec<MixPoint>,
+    /// The weight chosen (relative, as in `tried`).
+    pub chosen: f32,
+}
+
+/// One mixing weight tried on dev.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct MixPoint {
+    /// Relative weight (0: the linear scorer alone).
+    pub weight: f32,
+    /// Dev PR-AUC of the summed margins.
+    pub pr_auc: f64,
+    /// Dev F1 at the flag threshold chosen for the sum.
+    pub f1: f64,
+}
+
+/// Mixing weights tried for the hidden layer, relative to the ratio of the spreads (the
+/// first, 0, is the linear scorer alone).
+pub const MIX_GRID: [f32; 6] = [0.0, 0.25, 0.5, 1.0, 2.0, 4.0];
 
 impl TrainerParams {
     /// Checks the parameters and trains (see [`TrainerValidParams::fit`]).
@@ -272,6 +331,156 @@ impl TrainerValidParams {
     /// The highest dev score the flag threshold of one label must leave unflagged so that
     /// every look-alike genre's dev false-positive rate stays at or under
     /// the [`LookalikeBound`]'s rate (`None`: no bound).
+    /// A label's calibration (fitted on its dev margins), thresholds and dev metrics.
+    fn label_model(
+        &self,
+        name: &str,
+        margins: &[f32],
+        yd: &[bool],
+        dev: &[Document],
+        chosen: (f64, f64),
+    ) -> LabelModel {
+        let calibration = Calibration::fit(self.calibration, margins, yd);
+        let probs: Vec<f32> = margins.iter().map(|&m| calibration.apply(m)).collect();
+        let bound = self.threshold_bound(&probs, yd, dev);
+        let best_f1 = metrics::best_f1_threshold_above(&probs, yd, bound).clamp(0.0, 1.0);
+        // never below the flag threshold: a high-precision flag is always also a flag
+        // (the look-alike bound can raise the flag threshold past the precision target)
+        let high = metrics::precision_threshold(&probs, yd, self.target_precision)
+            .map(|t| t.clamp(0.0, 1.0).max(best_f1));
+        LabelModel {
+            name: name.to_string(),
+            calibration,
+            thresholds: Thresholds {
+                best_f1,
+                high_precision: high,
+                target_precision: self.target_precision as f32,
+            },
+            dev: DevMetrics {
+                best_f1: metrics::at_threshold(&probs, yd, best_f1),
+                high_precision: high.map(|t| metrics::at_threshold(&probs, yd, t)),
+                pr_auc: metrics::average_precision(&probs, yd),
+                chosen,
+            },
+        }
+    }
+
+    /// Trains the hidden layer on the training rows, chooses each label's mixing weight on
+    /// dev (the best PR-AUC of the summed margins among the weights that keep the dev F1 at
+    /// the flag threshold at least as high as without the layer; ties: the smaller weight),
+    /// and recalibrates.
+    #[allow(clippy::too_many_arguments)]
+    fn add_hidden(
+        &self,
+        p: &MlpParams,
+        model: Model,
+        scorers: &[LinearScorer],
+        texts: &[&str],
+        y_train: &[Vec<bool>],
+        row_weights: &[f32],
+        dev: &[Document],
+        y_dev: &[Vec<bool>],
+    ) -> Result<(Model, HiddenReport)> {
+        let t0 = std::time::Instant::now();
+        let v = model.vectorizer();
+        let xs = transform_all(v, texts);
+        let layer = crate::mlp::fit(&xs, y_train, row_weights, v.len(), p)?;
+        drop(xs);
+        let dev_texts: Vec<&str> = dev.iter().map(|d| d.text.as_str()).collect();
+        let x_dev = transform_all(v, &dev_texts);
+        let logits = layer.logits(&x_dev);
+        let mut mix = Vec::new();
+        let mut tried = Vec::new();
+        for (l, label) in model.labels().iter().enumerate() {
+            let lin = margins_of(&scorers[l], &x_dev);
+            let hid: Vec<f32> = logits.iter().map(|z| z[l]).collect();
+            let yd: Vec<bool> = y_dev.iter().map(|r| r[l]).collect();
+            let spread = |m: &[f32]| {
+                let n = m.len() as f64;
+                let mean = m.iter().map(|&x| f64::from(x)).sum::<f64>() / n;
+                (m.iter()
+                    .map(|&x| (f64::from(x) - mean).powi(2))
+                    .sum::<f64>()
+                    / n)
+                    .sqrt()
+            };
+            let (sl, sh) = (spread(&lin), spread(&hid));
+            let ratio = if sh > 0.0 { (sl / sh) as f32 } else { 0.0 };
+            let fixed = p.fixed_mix.map(|m| [0.0, m]);
+            let grid: Vec<MixPoint> = fixed
+                .as_ref()
+                .map_or(&MIX_GRID[..], |f| &f[..])
+                .iter()
+                .map(|&g| {
+                    let sum: Vec<f32> = lin
+                        .iter()
+                        .zip(&hid)
+                        .map(|(a, b)| a + g * ratio * b)
+                        .collect();
+                    let f1 = self
+                        .label_model(&label.name, &sum, &yd, dev, label.dev.chosen)
+                        .dev
+                        .best_f1
+                        .f1;
+                    MixPoint {
+                        weight: g,
+                        pr_auc: metrics::average_precision(&sum, &yd),
+                        f1,
+                    }
+                })
+                .collect();
+            // the best dev PR-AUC among the weights whose F1 at the flag threshold is at
+            // least the linear scorer's alone (the first grid point, weight 0): the layer may
+            // improve the ranking, not at the cost of what the flag catches; ties: the
+            // smaller weight. With a fixed weight, that weight.
+            let floor = grid[0].f1;
+            let best = grid
+                .iter()
+                .enumerate()
+                .filter(|(i, g)| match fixed {
+                    Some(_) => *i == 1,
+                    None => g.f1 >= floor,
+                })
+                .max_by(|a, b| a.1.pr_auc.total_cmp(&b.1.pr_auc).then(b.0.cmp(&a.0)))
+                .map(|(i, _)| i)
+                .expect("the first grid point always qualifies");
+            mix.push(grid[best].weight * ratio);
+            tried.push(MixChoice {
+                label: label.name.clone(),
+                chosen: grid[best].weight,
+                tried: grid,
+            });
+        }
+        let (hidden, biases) = layer.export(&mix);
+        let mut model = model.with_hidden(hidden, &biases)?;
+        // calibration and thresholds of the summed margins, as the model computes them
+        let mut m = Vec::new();
+        let margins: Vec<Vec<f32>> = x_dev
+            .iter()
+            .map(|x| {
+                model.margins(x, &mut m);
+                m.clone()
+            })
+            .collect();
+        let labels = model
+            .labels()
+            .iter()
+            .enumerate()
+            .map(|(l, lm)| {
+                let ml: Vec<f32> = margins.iter().map(|r| r[l]).collect();
+                let yd: Vec<bool> = y_dev.iter().map(|r| r[l]).collect();
+                self.label_model(&lm.name, &ml, &yd, dev, lm.dev.chosen)
+            })
+            .collect();
+        model.set_labels(labels);
+        let report = HiddenReport {
+            epochs: layer.epochs,
+            seconds: t0.elapsed().as_secs_f64(),
+            mix: tried,
+        };
+        Ok((model, report))
+    }
+
     fn threshold_bound(&self, probs: &[f32], truth: &[bool], dev: &[Document]) -> Option<f32> {
         let lb = self.lookalike_bound.as_ref()?;
         let mut bound: Option<f32> = None;
@@ -531,30 +740,7 @@ impl TrainerValidParams {
                     .expect("the grid is not empty");
                 let (s, w, scorer, _) = results.swap_remove(best);
                 let margins = margins_of(&scorer, &x_dev_sparse);
-                let calibration = Calibration::fit(self.calibration, &margins, &yd);
-                let probs: Vec<f32> = margins.iter().map(|&m| calibration.apply(m)).collect();
-                let bound = self.threshold_bound(&probs, &yd, dev);
-                let best_f1 = metrics::best_f1_threshold_above(&probs, &yd, bound).clamp(0.0, 1.0);
-                // never below the flag threshold: a high-precision flag is always also a flag
-                // (the look-alike bound can raise the flag threshold past the precision target)
-                let high = metrics::precision_threshold(&probs, &yd, self.target_precision)
-                    .map(|t| t.clamp(0.0, 1.0).max(best_f1));
-                let dev_metrics = DevMetrics {
-                    best_f1: metrics::at_threshold(&probs, &yd, best_f1),
-                    high_precision: high.map(|t| metrics::at_threshold(&probs, &yd, t)),
-                    pr_auc: metrics::average_precision(&probs, &yd),
-                    chosen: (s, w),
-                };
-                label_models.push(LabelModel {
-                    name: name.clone(),
-                    calibration,
-                    thresholds: Thresholds {
-                        best_f1,
-                        high_precision: high,
-                        target_precision: self.target_precision as f32,
-                    },
-                    dev: dev_metrics,
-                });
+                label_models.push(self.label_model(name, &margins, &yd, dev, (s, w)));
                 scorers.push(scorer);
             }
             Ok((label_models, scorers, grid_report))
@@ -587,12 +773,29 @@ impl TrainerValidParams {
             seed: self.seed,
             notes: self.notes.clone(),
         };
-        let model = Model::new(vectorizer, label_models, scorers, summary)?;
+        let model = Model::new(vectorizer, label_models, scorers.clone(), summary)?;
+        let (model, hidden) = match &self.mlp {
+            Some(p) => {
+                let (m, r) = self.add_hidden(
+                    p,
+                    model,
+                    &scorers,
+                    &texts,
+                    &y_train,
+                    &row_weights,
+                    dev,
+                    &y_dev,
+                )?;
+                (m, Some(r))
+            }
+            None => (model, None),
+        };
         Ok((
             model,
             TrainingReport {
                 grid: grid_report,
                 seconds: t0.elapsed().as_secs_f64(),
+                hidden,
             },
         ))
     }

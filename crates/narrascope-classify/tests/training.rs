@@ -435,3 +435,128 @@ fn pruning_keeps_the_features_that_move_the_margins_and_refits() {
         .fit(&train, &dev)
         .is_err());
 }
+
+/// The toy train split three times over (the hidden layer holds out a tenth of its rows and
+/// needs at least 20), and sparse-logistic with a small hidden layer.
+fn hidden_fit() -> (Model, narrascope_classify::TrainingReport, Vec<Document>) {
+    let (train, dev) = toy();
+    let train3: Vec<Document> = train.iter().chain(&train).chain(&train).cloned().collect();
+    let p = narrascope_classify::mlp::MlpParams {
+        units: 4,
+        max_epochs: 40,
+        learning_rate: 0.01,
+        batch: 8,
+        fixed_mix: Some(1.0),
+        ..Default::default()
+    };
+    let (m, r) = params(ModelKind::SparseLogistic)
+        .mlp(p)
+        .fit(&train3, &dev)
+        .unwrap();
+    (m, r, train3)
+}
+
+#[test]
+fn a_hidden_layer_is_deterministic_round_trips_and_scores_like_its_margins() {
+    let (a, report, train) = hidden_fit();
+    let (b, _, _) = hidden_fit();
+    assert_eq!(a.to_bytes(), b.to_bytes(), "same data and seed, same file");
+    assert_eq!(a.hidden_units(), 4);
+    let h = report.hidden.expect("a hidden layer report");
+    assert_eq!(h.mix.len(), 2);
+    for m in &h.mix {
+        assert_eq!(
+            m.tried[0].weight, 0.0,
+            "the linear scorer alone is always tried"
+        );
+        assert_eq!(m.chosen, 1.0, "{}: the fixed mixing weight", m.label);
+    }
+    let dir = std::env::temp_dir().join(format!("narrascope-hidden-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("hidden.nsm");
+    a.save(&path).unwrap();
+    let back = Model::load(&path).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(back.hidden_units(), 4);
+    let mut p = Vec::new();
+    for d in &train {
+        assert_eq!(a.score_text(&d.text), back.score_text(&d.text));
+        // the unordered scoring path and the sorted vector agree
+        a.probabilities(&a.vectorizer().transform(&d.text), &mut p);
+        for (x, y) in a.score_text(&d.text).iter().zip(&p) {
+            assert!((x - y).abs() < 1e-5, "{x} vs {y} for {:?}", d.text);
+        }
+    }
+}
+
+#[test]
+fn contributions_through_a_hidden_layer_are_value_times_gradient() {
+    let (m, _, _) = hidden_fit();
+    let text = "make hijrah and join the caravan, they lied to us and I escaped";
+    let mut occ = Vec::new();
+    let mut x = narrascope_features::SparseVector::new();
+    let tokens = m.vectorizer().tokenizer().tokenize(text);
+    let n = tokens.tokens().len();
+    m.vectorizer()
+        .transform_tokens(&tokens, 0..n, &mut x, Some(&mut occ));
+    let (mut base, mut moved) = (Vec::new(), Vec::new());
+    m.margins(&x, &mut base);
+    let mut checked = 0;
+    for l in 0..2 {
+        for c in m.contributions(&x, &occ, l, usize::MAX) {
+            let k = x.indices.iter().position(|&i| i == c.feature).unwrap();
+            let v = x.values[k];
+            let mut y = x.clone();
+            let eps = 1e-2;
+            y.values[k] += eps;
+            m.margins(&y, &mut moved);
+            let slope = (moved[l] - base[l]) / eps;
+            let expected = c.contribution / v;
+            assert!(
+                (slope - expected).abs() <= 2e-2 * expected.abs().max(0.1),
+                "{}: slope {slope}, contribution / value {expected}",
+                c.name
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 3, "only {checked} contributions checked");
+}
+
+#[test]
+fn version_2_files_without_a_hidden_layer_still_load() {
+    let (train, dev) = toy();
+    let (m, _) = params(ModelKind::SparseLogistic).fit(&train, &dev).unwrap();
+    let v3 = m.to_bytes();
+    // the version 3 payload is the version 2 payload and one byte: no hidden layer
+    let payload = &v3[28..];
+    assert_eq!(payload.last(), Some(&0));
+    let old = &payload[..payload.len() - 1];
+    let mut v2 = narrascope_classify::MAGIC.to_vec();
+    v2.extend_from_slice(&2u32.to_le_bytes());
+    v2.extend_from_slice(&(old.len() as u64).to_le_bytes());
+    v2.extend_from_slice(&narrascope_classify::fnv64(old).to_le_bytes());
+    v2.extend_from_slice(old);
+    let back = Model::from_bytes(&v2).unwrap();
+    assert_eq!(back.hidden_units(), 0);
+    for d in &dev {
+        assert_eq!(m.score_text(&d.text), back.score_text(&d.text));
+    }
+}
+
+#[test]
+fn a_hidden_layer_needs_sparse_logistic_and_sane_parameters() {
+    let (train, dev) = toy();
+    let p = narrascope_classify::mlp::MlpParams::default();
+    let err = params(ModelKind::Logistic)
+        .mlp(p)
+        .fit(&train, &dev)
+        .unwrap_err();
+    assert!(err.to_string().contains("sparse-logistic"), "{err}");
+    let bad = narrascope_classify::mlp::MlpParams { units: 0, ..p };
+    let err = params(ModelKind::SparseLogistic)
+        .mlp(bad)
+        .fit(&train, &dev)
+        .unwrap_err();
+    assert!(err.to_string().contains("units"), "{err}");
+}
