@@ -22,7 +22,8 @@
 #                                 [--train-args "ARGS"]
 # --train-args adds ARGS to every narrascope `train` run (for example "--tokenizer stopwords=off",
 # as the built-in model is trained); the table says so.
-# A kind KIND-pN trains KIND with `--prune-to N` (its N most used features, refitted).
+# A kind KIND-pN trains KIND with `--prune-to N` (its N most used features, refitted), and
+# KIND[-pN]-hU adds a hidden layer of U units (`--mlp-units U`).
 #
 # Training uses all cores (rayon; RAYON_NUM_THREADS=1 in the environment makes it one
 # thread); peers.py fits on one thread. Everything else is timed on one thread.
@@ -107,12 +108,18 @@ run_dataset() {
     local k
     for k in $kinds; do
         rm -f "$d/narrascope-$k".*
-        # KIND-pN: the learner KIND pruned to its N most used features (train --prune-to N)
-        local kind_args
-        case $k in
-            *-p[0-9]*) kind_args=(--model-kind "${k%-p*}" --prune-to "${k##*-p}") ;;
-            *) kind_args=(--model-kind "$k") ;;
-        esac
+        # KIND-pN: the learner KIND pruned to its N most used features (train --prune-to N);
+        # KIND[-pN]-hU: with a hidden layer of U units (train --mlp-units U)
+        local kind_args=() base=$k
+        if [[ $base =~ ^(.*)-h([0-9]+)$ ]]; then
+            base=${BASH_REMATCH[1]}
+            kind_args+=(--mlp-units "${BASH_REMATCH[2]}")
+        fi
+        if [[ $base =~ ^(.*)-p([0-9]+)$ ]]; then
+            base=${BASH_REMATCH[1]}
+            kind_args+=(--prune-to "${BASH_REMATCH[2]}")
+        fi
+        kind_args=(--model-kind "$base" "${kind_args[@]}")
         log "$name: training narrascope $k"
         # shellcheck disable=SC2086 # $train_args is a word list
         if ! measure "$d/narrascope-$k.train-time" \

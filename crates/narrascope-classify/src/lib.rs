@@ -9,10 +9,13 @@
 //!   [`sparse_logistic`])
 //!   with hyper-parameters chosen on a dev split, calibrates (Platt or isotonic) and picks
 //!   thresholds on dev (best F1, and a high-precision point).
+//! - [`mlp`]: an optional hidden layer of ReLU units over the same features, whose logit each
+//!   label adds to its linear margin with a weight chosen on dev
+//!   ([`TrainerParams::mlp`]).
 //! - [`LinearParams`] implements linfa's `Fit` on dense `Array2<f64>` / `Array1<bool>` and
 //!   yields a [`LinearScorer`], which implements `PredictInplace`.
-//! - [`Model`]: the exported sparse linear scorer with its vectorizer, calibration, thresholds
-//!   and training summary; one file with magic bytes, format version and checksum. Inference
+//! - [`Model`]: the exported sparse linear scorer (and hidden layer, if any) with its
+//!   vectorizer, calibration, thresholds and training summary; one file with magic bytes, format version and checksum. Inference
 //!   touches neither linfa nor dense matrices.
 //!
 //! ```

@@ -314,15 +314,25 @@ impl Model {
         if let Some(h) = &self.hidden {
             let mut act = [0f32; MAX_UNITS];
             act[..h.units()].copy_from_slice(&h.b1);
-            entries.for_each(&self.vectorizer, |i, v| {
-                let base = i as usize * nl;
-                if let Some(ws) = weights.get(base..base + nl) {
-                    for (o, w) in out.iter_mut().zip(ws) {
-                        *o += w * v;
+            if let [a, b] = out.as_mut_slice() {
+                entries.for_each(&self.vectorizer, |i, v| {
+                    if let Some(&[wa, wb]) = weights.get(i as usize * 2..i as usize * 2 + 2) {
+                        *a += wa * v;
+                        *b += wb * v;
                     }
-                }
-                h.accumulate(i, v, &mut act);
-            });
+                    h.accumulate(i, v, &mut act);
+                });
+            } else {
+                entries.for_each(&self.vectorizer, |i, v| {
+                    let base = i as usize * nl;
+                    if let Some(ws) = weights.get(base..base + nl) {
+                        for (o, w) in out.iter_mut().zip(ws) {
+                            *o += w * v;
+                        }
+                    }
+                    h.accumulate(i, v, &mut act);
+                });
+            }
             h.add_outputs(&act, out);
         } else if let [a, b] = out.as_mut_slice() {
             // two labels (the built-in model): two running sums in registers
