@@ -347,11 +347,16 @@ fn run() -> Result<()> {
     } else {
         args.model.clone()
     };
+    let hidden = match model.hidden_units() {
+        0 => String::new(),
+        u => format!(", hidden layer of {u} units"),
+    };
     println!(
-        "model {} ({}, {} features) on {} documents ({} bytes) from {}",
+        "model {} ({}, {} features{}) on {} documents ({} bytes) from {}",
         model_name,
         model.summary().kind,
         model.vectorizer().len(),
+        hidden,
         docs.len(),
         bytes,
         join_paths(&args.data)
