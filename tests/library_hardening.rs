@@ -453,6 +453,16 @@ fn classify_bytes_decodes_invalid_utf8_lossily() {
     assert_eq!(empty.scores.len(), clf.labels().len());
 }
 
+/// A model file whose payload has a maximal bincode varint (0xFD + u64::MAX) inserted at `at`,
+/// framed with a correct checksum.
+fn with_max_varint_at(payload: &[u8], at: usize) -> Vec<u8> {
+    let mut p = payload[..at].to_vec();
+    p.push(0xFD);
+    p.extend_from_slice(&u64::MAX.to_le_bytes());
+    p.extend_from_slice(&payload[at..]);
+    Model::frame(&p)
+}
+
 #[test]
 fn huge_lengths_inside_a_valid_frame_are_errors_not_panics() {
     // A payload with a correct checksum whose length fields claim absurd sizes (found by the
@@ -463,11 +473,7 @@ fn huge_lengths_inside_a_valid_frame_are_errors_not_panics() {
     let payload = &good[28..];
     let mut panics = Vec::new();
     for at in 0..256.min(payload.len()) {
-        let mut p = payload[..at].to_vec();
-        p.push(0xFD);
-        p.extend_from_slice(&u64::MAX.to_le_bytes());
-        p.extend_from_slice(&payload[at..]);
-        let bytes = Model::frame(&p);
+        let bytes = with_max_varint_at(payload, at);
         match std::panic::catch_unwind(|| Model::from_bytes(&bytes)) {
             Ok(r) => assert!(r.is_err(), "position {at} decoded"),
             Err(_) => panics.push(at),
@@ -477,4 +483,69 @@ fn huge_lengths_inside_a_valid_frame_are_errors_not_panics() {
         panics.is_empty(),
         "Model::from_bytes panicked at positions {panics:?}"
     );
+}
+
+#[test]
+fn damaged_hidden_layers_are_errors_or_finite_scores_never_panics() {
+    // The default model ends with its hidden layer: the option tag, the unit count, the
+    // first layer as one byte string (2 bytes a weight), the first layer's biases and the
+    // output weights (f32, 4 bytes each, after a length).
+    let good = default_model_bytes();
+    let model = Model::from_bytes(&good).unwrap();
+    let (units, nf, nl) = (
+        model.hidden_units(),
+        model.vectorizer().len(),
+        model.labels().len(),
+    );
+    assert!(units > 0, "the default model has a hidden layer");
+    let w1_bytes = nf * units * 2;
+    let varint = |n: usize| match n {
+        0..=250 => 1,
+        251..=65_535 => 3,
+        65_536..=4_294_967_295 => 5,
+        _ => 9,
+    };
+    let tail = 1
+        + varint(units)
+        + varint(w1_bytes)
+        + w1_bytes
+        + varint(units)
+        + 4 * units
+        + varint(nl * units)
+        + 4 * nl * units;
+    let payload = &good[28..];
+    let start = payload.len() - tail;
+    assert_eq!(
+        payload[start], 1,
+        "the hidden layer's option tag (Some) where expected"
+    );
+    let w1_start = start + 1 + varint(units) + varint(w1_bytes);
+    // the layer's header, the first weights, and every third byte of what follows the first
+    // layer (biases, output weights): each decode of the 2.4 MB model takes a while in debug
+    let mut positions: Vec<usize> = (start..start + 8).collect();
+    positions.extend(w1_start..w1_start + 2);
+    positions.extend((w1_start + w1_bytes - 2..payload.len()).step_by(3));
+    let mut panics = Vec::new();
+    for &at in &positions {
+        for byte in [0x00u8, 0xff] {
+            let mut p = payload.to_vec();
+            p[at] = byte;
+            let bytes = Model::frame(&p);
+            let r = std::panic::catch_unwind(|| match Model::from_bytes(&bytes) {
+                Ok(m) => m.score_text(RECRUITMENT).iter().all(|s| s.is_finite()),
+                Err(_) => true,
+            });
+            match r {
+                Ok(ok) => assert!(ok, "position {at} = {byte:#x} gave a non-finite score"),
+                Err(_) => panics.push((at, byte)),
+            }
+        }
+        // and a maximal varint inserted there: the lengths no longer add up
+        let bytes = with_max_varint_at(payload, at);
+        match std::panic::catch_unwind(|| Model::from_bytes(&bytes)) {
+            Ok(r) => assert!(r.is_err(), "an inserted varint at {at} decoded"),
+            Err(_) => panics.push((at, 0xFD)),
+        }
+    }
+    assert!(panics.is_empty(), "panics at {panics:?}");
 }
