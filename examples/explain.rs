@@ -251,7 +251,7 @@ fn run() -> Result<()> {
                 out,
                 "    {:>+7.3}  {:<32} {}",
                 c.contribution,
-                truncate(&one_line(&c.name), 32),
+                truncate(&feature_label(&c.name), 32),
                 places.join(", ")
             )?;
         }
@@ -350,6 +350,16 @@ fn escape_controls(s: &str) -> String {
 }
 
 /// White space runs (line breaks included) become one space; controls are escaped.
+/// A feature's name for the terminal: a character n-gram shows its word boundaries as `␣`
+/// (`c:␣emi` starts a word, `c:mirs␣` ends one; a trailing space would be invisible and
+/// two different n-grams would print alike); other names on one line.
+fn feature_label(name: &str) -> String {
+    match name.strip_prefix("c:") {
+        Some(gram) => format!("c:{}", escape_controls(&gram.replace(' ', "\u{2423}"))),
+        None => one_line(name),
+    }
+}
+
 fn one_line(s: &str) -> String {
     escape_controls(&s.split_whitespace().collect::<Vec<_>>().join(" "))
 }
