@@ -79,35 +79,63 @@ impl Default for TokenizerConfig {
     }
 }
 
-impl TokenizerConfig {
-    crate::named_fields!(
-        /// Names of the on/off switches, as [`TokenizerConfig::switch_mut`] takes them.
-        const SWITCHES;
-        /// The switch called `name` (one of [`TokenizerConfig::SWITCHES`]), to read or set it
-        /// by name (for example from a command line); `None` for an unknown name.
-        ///
-        /// ```
-        /// use narrascope_tokenize::TokenizerConfig;
-        /// let mut c = TokenizerConfig::default();
-        /// *c.switch_mut("stopwords").unwrap() = false;
-        /// assert!(!c.stopwords);
-        /// assert!(c.switch_mut("nope").is_none());
-        /// ```
-        fn switch_mut -> bool;
-        [
+/// Calls the macro `$m` with the tokenizer's on/off switches, each with the documentation of
+/// its builder setter: the one list behind [`TokenizerConfig::SWITCHES`],
+/// [`TokenizerConfig::switch_mut`] and the setters of [`TokenizerBuilder`].
+macro_rules! with_switches {
+    ($m:ident) => {
+        $m!(
+            /// Switch NFKC and case folding.
             nfkc_casefold,
+            /// Switch removal of invisible characters.
             invisible,
+            /// Switch homoglyph folding.
             homoglyphs,
+            /// Switch leetspeak folding.
             leetspeak,
+            /// Switch collapsing of elongated letters.
             elongation,
+            /// Switch joining of separated letters.
             separated_letters,
+            /// Switch Arabic normalisation.
             arabic,
+            /// Switch Latin diacritics folding.
             diacritics,
+            /// Switch apostrophe removal.
             apostrophes,
+            /// Switch stemming.
             stemming,
-            stopwords,
-        ]
-    );
+            /// Switch stopword marking.
+            stopwords
+        );
+    };
+}
+
+/// The switches' names and by-name access on [`TokenizerConfig`] (the setters' documentation
+/// is not needed here).
+macro_rules! config_switches {
+    ($($(#[$doc:meta])* $name:ident),*) => {
+        crate::named_fields!(
+            /// Names of the on/off switches, as [`TokenizerConfig::switch_mut`] takes them.
+            const SWITCHES;
+            /// The switch called `name` (one of [`TokenizerConfig::SWITCHES`]), to read or set
+            /// it by name (for example from a command line); `None` for an unknown name.
+            ///
+            /// ```
+            /// use narrascope_tokenize::TokenizerConfig;
+            /// let mut c = TokenizerConfig::default();
+            /// *c.switch_mut("stopwords").unwrap() = false;
+            /// assert!(!c.stopwords);
+            /// assert!(c.switch_mut("nope").is_none());
+            /// ```
+            fn switch_mut -> bool;
+            [$($name),*]
+        );
+    };
+}
+
+impl TokenizerConfig {
+    with_switches!(config_switches);
 }
 
 /// Builds a [`Tokenizer`]; all checks happen in [`TokenizerBuilder::build`].
@@ -146,30 +174,7 @@ impl TokenizerBuilder {
             language_code: None,
         }
     }
-    switch!(
-        /// Switch NFKC and case folding.
-        nfkc_casefold,
-        /// Switch removal of invisible characters.
-        invisible,
-        /// Switch homoglyph folding.
-        homoglyphs,
-        /// Switch leetspeak folding.
-        leetspeak,
-        /// Switch collapsing of elongated letters.
-        elongation,
-        /// Switch joining of separated letters.
-        separated_letters,
-        /// Switch Arabic normalisation.
-        arabic,
-        /// Switch Latin diacritics folding.
-        diacritics,
-        /// Switch apostrophe removal.
-        apostrophes,
-        /// Switch stemming.
-        stemming,
-        /// Switch stopword marking.
-        stopwords
-    );
+    with_switches!(switch);
     /// Sets the language choice.
     pub fn language(mut self, language: LanguageChoice) -> Self {
         self.config.language = language;
