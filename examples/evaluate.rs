@@ -347,10 +347,28 @@ fn run() -> Result<()> {
     } else {
         args.model.clone()
     };
-    let hidden = match model.hidden_units() {
+    let mut hidden = match model.hidden_units() {
         0 => String::new(),
         u => format!(", hidden layer of {u} units"),
     };
+    if let Some(g) = model.lookalike_gate() {
+        let gated: Vec<String> = model
+            .label_names()
+            .enumerate()
+            .filter_map(|(l, name)| {
+                let (s, o) = g.label_gate(l);
+                (s > 0.0).then(|| format!("{name} {s}/{o}"))
+            })
+            .collect();
+        hidden.push_str(&format!(
+            ", look-alike gate (strength/offset: {})",
+            if gated.is_empty() {
+                "no label gated".to_string()
+            } else {
+                gated.join(", ")
+            }
+        ));
+    }
     println!(
         "model {} ({}, {} features{}) on {} documents ({} bytes) from {}",
         model_name,

@@ -110,6 +110,12 @@ struct Args {
     /// 0.05; needs `--lookalike-genres`).
     #[arg(long)]
     max_lookalike_fpr: Option<f64>,
+    /// Sparse-logistic: add a look-alike gate, a scorer of the training documents of the
+    /// `--lookalike-genres` without a label, that pulls each label's margin down where it
+    /// fires, with a strength and offset chosen per label on dev (see
+    /// narrascope_classify::gate; needs `--lookalike-genres`).
+    #[arg(long)]
+    lookalike_gate: bool,
 }
 
 fn main() -> std::process::ExitCode {
@@ -278,6 +284,13 @@ fn run() -> Result<()> {
             params = params.lookalike_bound(bound);
         }
     }
+    if args.lookalike_gate {
+        if args.lookalike_genres.is_empty() {
+            bail!("--lookalike-gate needs --lookalike-genres (the genres it learns)");
+        }
+        notes.push_str(" | look-alike gate");
+        params = params.lookalike_gate(true);
+    }
     params = params.notes(notes);
     let (model, report) = params
         .check_ref()?
@@ -345,6 +358,27 @@ fn run() -> Result<()> {
                 m.label,
                 cells.join("  "),
                 m.chosen
+            );
+        }
+    }
+    if let Some(g) = &report.gate {
+        eprintln!(
+            "look-alike gate: {} training documents ({} look-alike), strength {}, its own dev \
+             PR-AUC {:.3}, {:.1} s",
+            g.rows.0, g.rows.1, g.strength, g.pr_auc, g.seconds
+        );
+        for c in &g.labels {
+            let cells: Vec<String> = c
+                .tried
+                .iter()
+                .map(|p| format!("{}/{}:{:.4}/{:.3}", p.strength, p.offset, p.pr_auc, p.f1))
+                .collect();
+            eprintln!(
+                "dev PR-AUC / F1 of {} gated with strength/offset: {} (chosen {}/{})",
+                c.label,
+                cells.join("  "),
+                c.chosen.0,
+                c.chosen.1
             );
         }
     }

@@ -471,6 +471,7 @@ fn huge_lengths_inside_a_valid_frame_are_errors_not_panics() {
     // position of the default model's payload: each variant must be an error.
     let good = default_model_bytes();
     let payload = &good[28..];
+    Model::from_bytes(&Model::frame(payload)).expect("the payload reframed decodes");
     let mut panics = Vec::new();
     for at in 0..256.min(payload.len()) {
         let bytes = with_max_varint_at(payload, at);
@@ -487,7 +488,8 @@ fn huge_lengths_inside_a_valid_frame_are_errors_not_panics() {
 
 #[test]
 fn damaged_hidden_layers_are_errors_or_finite_scores_never_panics() {
-    // The default model ends with its hidden layer: the option tag, the unit count, the
+    // The default model ends with its hidden layer and the look-alike gate's option tag
+    // (None): the layer's option tag, the unit count, the
     // first layer as one byte string (2 bytes a weight), the first layer's biases and the
     // output weights (f32, 4 bytes each, after a length).
     let good = default_model_bytes();
@@ -514,6 +516,10 @@ fn damaged_hidden_layers_are_errors_or_finite_scores_never_panics() {
         + varint(nl * units)
         + 4 * nl * units;
     let payload = &good[28..];
+    // reframed unchanged, it decodes (so the damage below is what the decoder meets)
+    Model::from_bytes(&Model::frame(payload)).expect("the payload reframed decodes");
+    // after the hidden layer: the look-alike gate's option tag (None)
+    let tail = tail + 1;
     let start = payload.len() - tail;
     assert_eq!(
         payload[start], 1,

@@ -12,6 +12,9 @@
 //! - [`mlp`]: an optional hidden layer of ReLU units over the same features, whose logit each
 //!   label adds to its linear margin with a weight chosen on dev
 //!   ([`TrainerParams::mlp`]).
+//! - [`gate`]: an optional look-alike gate, a scorer of the genres that must not be flagged
+//!   (news, counter-speech, ...), learned from the training documents' `genre`, that pulls
+//!   each gated label's margin down where it fires ([`TrainerParams::lookalike_gate`]).
 //! - [`LinearParams`] implements linfa's `Fit` on dense `Array2<f64>` / `Array1<bool>` and
 //!   yields a [`LinearScorer`], which implements `PredictInplace`.
 //! - [`Model`]: the exported sparse linear scorer (and hidden layer, if any) with its
@@ -44,6 +47,7 @@
 pub mod calibrate;
 pub mod corpus;
 mod error;
+pub mod gate;
 mod linear;
 pub mod metrics;
 pub mod mlp;
@@ -53,12 +57,14 @@ mod trainer;
 
 pub use calibrate::{Calibration, CalibrationKind};
 pub use error::{ClassifyError, ModelFileProblem, Result};
+pub use gate::LookalikeGate;
 pub use linear::{LinearParams, LinearScorer, ModelKind};
 pub use model::{
     fnv64, Contribution, DevMetrics, LabelModel, Model, Thresholds, TrainingSummary, MAGIC,
     MIN_MODEL_FORMAT_VERSION, MODEL_FORMAT_VERSION,
 };
 pub use trainer::{
-    densify, transform_all, HiddenReport, LookalikeBound, MixChoice, MixPoint, PosWeight, Trainer,
-    TrainerParams, TrainerValidParams, TrainingReport, MIN_LOOKALIKE_DOCS, MIX_GRID,
+    densify, transform_all, GateChoice, GatePoint, GateReport, HiddenReport, LookalikeBound,
+    MixChoice, MixPoint, PosWeight, Trainer, TrainerParams, TrainerValidParams, TrainingReport,
+    MIN_LOOKALIKE_DOCS, MIX_GRID,
 };

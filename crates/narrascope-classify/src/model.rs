@@ -19,15 +19,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::calibrate::Calibration;
 use crate::error::{ClassifyError, ModelFileProblem, Result};
+use crate::gate::LookalikeGate;
 use crate::linear::ModelKind;
 use crate::metrics::BinaryMetrics;
 use crate::mlp::{HiddenLayer, MAX_UNITS};
 
 /// Magic bytes at the start of every model file.
 pub const MAGIC: &[u8; 8] = b"NRSCMDL\0";
-/// Current model file format version (3: an optional hidden layer; version 2 files, without
-/// one, are still read).
-pub const MODEL_FORMAT_VERSION: u32 = 3;
+/// Current model file format version (4: an optional look-alike gate; 3: an optional hidden
+/// layer; version 2 and 3 files, without them, are still read).
+pub const MODEL_FORMAT_VERSION: u32 = 4;
 /// Oldest format version this build reads.
 pub const MIN_MODEL_FORMAT_VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 8;
@@ -111,6 +112,48 @@ pub struct Model {
     summary: TrainingSummary,
     /// A hidden layer whose outputs add to the linear margins (see [`crate::mlp`]).
     hidden: Option<HiddenLayer>,
+    /// A look-alike gate that pulls gated labels' margins down (see [`crate::gate`]).
+    gate: Option<LookalikeGate>,
+}
+
+/// A version 2 model is a version 3 model without a hidden layer.
+impl From<ModelV2> for ModelV3 {
+    fn from(m: ModelV2) -> ModelV3 {
+        ModelV3 {
+            vectorizer: m.vectorizer,
+            labels: m.labels,
+            weights: m.weights,
+            biases: m.biases,
+            summary: m.summary,
+            hidden: None,
+        }
+    }
+}
+
+/// A version 3 model is a model without a look-alike gate.
+impl From<ModelV3> for Model {
+    fn from(m: ModelV3) -> Model {
+        Model {
+            vectorizer: m.vectorizer,
+            labels: m.labels,
+            weights: m.weights,
+            biases: m.biases,
+            summary: m.summary,
+            hidden: m.hidden,
+            gate: None,
+        }
+    }
+}
+
+/// The layout of format version 3 (no look-alike gate), decoded and converted on load.
+#[derive(Deserialize)]
+struct ModelV3 {
+    vectorizer: Vectorizer,
+    labels: Vec<LabelModel>,
+    weights: Vec<f32>,
+    biases: Vec<f32>,
+    summary: TrainingSummary,
+    hidden: Option<HiddenLayer>,
 }
 
 /// The layout of format version 2 (no hidden layer), decoded and converted on load.
@@ -168,7 +211,27 @@ impl Model {
             biases,
             summary,
             hidden: None,
+            gate: None,
         })
+    }
+
+    /// The model with `gate` as its look-alike gate, replacing any (for ablations and tests:
+    /// the trainer fits calibrations and thresholds for the gate it trains, and they are kept
+    /// as they are here).
+    ///
+    /// # Errors
+    /// [`ClassifyError::Data`] when the gate does not fit the model's features and labels or
+    /// holds non-finite or negative values.
+    pub fn with_lookalike_gate(mut self, gate: LookalikeGate) -> Result<Model> {
+        gate.validate(self.vectorizer.len(), self.labels.len())
+            .map_err(ClassifyError::Data)?;
+        self.gate = Some(gate);
+        Ok(self)
+    }
+
+    /// The look-alike gate, if the model has one.
+    pub fn lookalike_gate(&self) -> Option<&LookalikeGate> {
+        self.gate.as_ref()
     }
 
     /// Adds a hidden layer whose outputs add to the linear margins, and `biases` to the linear
@@ -270,6 +333,9 @@ impl Model {
         if let Some(h) = &self.hidden {
             h.add_outputs(&h.pre_activations(x), out);
         }
+        if let Some(g) = &self.gate {
+            g.apply(g.margin(x), out);
+        }
     }
 
     /// Calibrated probabilities of a feature vector into `out`.
@@ -311,6 +377,9 @@ impl Model {
         out.clear();
         out.extend_from_slice(&self.biases);
         let weights = &self.weights;
+        // the gate's weights (empty without a gate: every lookup misses) and running sum
+        let gw: &[f32] = self.gate.as_ref().map_or(&[], |g| &g.weights);
+        let mut gs = 0f32;
         if let Some(h) = &self.hidden {
             let mut act = [0f32; MAX_UNITS];
             act[..h.units()].copy_from_slice(&h.b1);
@@ -321,6 +390,9 @@ impl Model {
                         *b += wb * v;
                     }
                     h.accumulate(i, v, &mut act);
+                    if let Some(w) = gw.get(i as usize) {
+                        gs += w * v;
+                    }
                 });
             } else {
                 entries.for_each(&self.vectorizer, |i, v| {
@@ -331,6 +403,9 @@ impl Model {
                         }
                     }
                     h.accumulate(i, v, &mut act);
+                    if let Some(w) = gw.get(i as usize) {
+                        gs += w * v;
+                    }
                 });
             }
             h.add_outputs(&act, out);
@@ -341,6 +416,9 @@ impl Model {
                     *a += wa * v;
                     *b += wb * v;
                 }
+                if let Some(w) = gw.get(i as usize) {
+                    gs += w * v;
+                }
             });
         } else {
             entries.for_each(&self.vectorizer, |i, v| {
@@ -350,7 +428,13 @@ impl Model {
                         *o += w * v;
                     }
                 }
+                if let Some(w) = gw.get(i as usize) {
+                    gs += w * v;
+                }
             });
+        }
+        if let Some(g) = &self.gate {
+            g.apply(g.bias + gs, out);
         }
         for (o, l) in out.iter_mut().zip(&self.labels) {
             *o = l.calibration.apply(*o);
@@ -370,11 +454,16 @@ impl Model {
         top: usize,
     ) -> Vec<Contribution> {
         let act = self.hidden.as_ref().map(|h| (h, h.pre_activations(x)));
+        // with a gate: the slope of the margin through the gate at this document
+        let gate = self.gate.as_ref().map(|g| (g, g.slope(g.margin(x), l)));
         let mut c: Vec<(u32, f32)> = x
             .iter()
             .map(|(i, v)| {
                 let through = act.as_ref().map_or(0.0, |(h, a)| h.gradient(a, i, l));
-                (i, (self.weight(i, l) + through) * v)
+                let gated = gate.map_or(0.0, |(g, slope)| {
+                    slope * g.weights.get(i as usize).copied().unwrap_or(0.0)
+                });
+                (i, (self.weight(i, l) + through + gated) * v)
             })
             .filter(|(_, c)| *c > 0.0)
             .collect();
@@ -511,17 +600,11 @@ impl Model {
         // allocating it (without one, a crafted length panics with "capacity overflow").
         let config = bincode::config::standard().with_limit::<DECODE_LIMIT>();
         let decoded = if version == 2 {
-            bincode::serde::decode_from_slice::<ModelV2, _>(payload, config).map(|(m, used)| {
-                let m = Model {
-                    vectorizer: m.vectorizer,
-                    labels: m.labels,
-                    weights: m.weights,
-                    biases: m.biases,
-                    summary: m.summary,
-                    hidden: None,
-                };
-                (m, used)
-            })
+            bincode::serde::decode_from_slice::<ModelV2, _>(payload, config)
+                .map(|(m, used)| (Model::from(ModelV3::from(m)), used))
+        } else if version == 3 {
+            bincode::serde::decode_from_slice::<ModelV3, _>(payload, config)
+                .map(|(m, used)| (Model::from(m), used))
         } else {
             bincode::serde::decode_from_slice::<Model, _>(payload, config)
         };
@@ -562,6 +645,9 @@ impl Model {
         }
         if let Some(h) = &self.hidden {
             h.validate(self.vectorizer.len(), nl)?;
+        }
+        if let Some(g) = &self.gate {
+            g.validate(self.vectorizer.len(), nl)?;
         }
         for l in &self.labels {
             if !l.calibration.is_valid() {

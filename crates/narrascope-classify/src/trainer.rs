@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::calibrate::{Calibration, CalibrationKind};
 use crate::corpus::Document;
 use crate::error::{ClassifyError, Result};
+use crate::gate::{LookalikeGate, GATE_MAX_PR_AUC_LOSS, GATE_OFFSETS, GATE_STRENGTHS};
 use crate::linear::{LinearParams, LinearScorer, ModelKind};
 use crate::metrics;
 use crate::mlp::MlpParams;
@@ -45,6 +46,7 @@ pub enum PosWeight {
 /// | `seed` | 42 | randomness (ftrl) |
 /// | `english_translations` | false | also train on `text_en` where a document has one |
 /// | `mlp` | none | a hidden layer next to the linear scorers ([`crate::mlp`]; sparse-logistic only) |
+/// | `lookalike_gate` | false | a look-alike gate learned from the training genres of `lookalike_bound` ([`crate::gate`]; sparse-logistic only) |
 #[derive(Debug, Clone)]
 pub struct TrainerValidParams {
     kind: ModelKind,
@@ -61,6 +63,7 @@ pub struct TrainerValidParams {
     seed: u64,
     english_translations: bool,
     mlp: Option<MlpParams>,
+    lookalike_gate: bool,
     notes: String,
 }
 
@@ -134,6 +137,7 @@ impl TrainerParams {
             seed: 42,
             english_translations: false,
             mlp: None,
+            lookalike_gate: false,
             notes: String::new(),
         })
     }
@@ -169,6 +173,15 @@ impl TrainerParams {
         /// added to each label's margin with a mixing weight chosen on dev (0, which drops
         /// it for that label, included), before calibration and thresholds.
         mlp: MlpParams => Some,
+        /// Add a look-alike gate (sparse-logistic only; needs a [`LookalikeBound`], whose
+        /// genres it learns; see [`crate::gate`]): a scorer of the training documents of
+        /// those genres without a label, trained after the labels (and the hidden layer),
+        /// that pulls each label's margin down by `strength * max(0, gate + offset)`, with
+        /// the strength and offset chosen per label on dev: the best dev F1 at the flag
+        /// threshold among the settings that cost at most
+        /// [`crate::gate::GATE_MAX_PR_AUC_LOSS`] of dev PR-AUC (strength 0, no gate, always
+        /// qualifies); then calibration and thresholds are refitted.
+        lookalike_gate: bool,
     }
     /// Notes stored in the model's training summary.
     pub fn notes(mut self, n: impl Into<String>) -> Self {
@@ -237,6 +250,19 @@ impl ParamGuard for TrainerParams {
                 )));
             }
         }
+        if p.lookalike_gate {
+            if p.lookalike_bound.is_none() {
+                return Err(ClassifyError::Params(
+                    "a look-alike gate learns the genres of the look-alike bound: set one".into(),
+                ));
+            }
+            if p.kind != ModelKind::SparseLogistic {
+                return Err(ClassifyError::Params(format!(
+                    "a look-alike gate needs the sparse-logistic learner, not {}",
+                    p.kind
+                )));
+            }
+        }
         if p.prune_to == Some(0) {
             return Err(ClassifyError::Params("prune_to must be at least 1".into()));
         }
@@ -276,6 +302,48 @@ pub struct TrainingReport {
     pub seconds: f64,
     /// The hidden layer, when one was trained.
     pub hidden: Option<HiddenReport>,
+    /// The look-alike gate, when one was trained.
+    pub gate: Option<GateReport>,
+}
+
+/// How the look-alike gate was trained and set per label.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GateReport {
+    /// Training documents it learned from, and how many of them were its positives
+    /// (look-alike genre, no label).
+    pub rows: (usize, usize),
+    /// Its regularisation strength (best dev PR-AUC of its own task) and that PR-AUC.
+    pub strength: f64,
+    /// Dev PR-AUC of the gate on its own task (dev documents with a genre or a label).
+    pub pr_auc: f64,
+    /// Seconds spent.
+    pub seconds: f64,
+    /// Per label: the settings tried and the one chosen.
+    pub labels: Vec<GateChoice>,
+}
+
+/// The gate settings tried for one label, and the one chosen.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GateChoice {
+    /// Label.
+    pub label: String,
+    /// Every (strength, offset) tried with the dev PR-AUC and F1 at the flag threshold.
+    pub tried: Vec<GatePoint>,
+    /// The (strength, offset) chosen; strength 0: not gated.
+    pub chosen: (f32, f32),
+}
+
+/// One gate setting tried on dev.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct GatePoint {
+    /// Strength (0: no gate).
+    pub strength: f32,
+    /// Offset.
+    pub offset: f32,
+    /// Dev PR-AUC of the gated margins.
+    pub pr_auc: f64,
+    /// Dev F1 at the flag threshold chosen for the gated margins.
+    pub f1: f64,
 }
 
 /// How the hidden layer was trained and mixed in.
@@ -454,14 +522,189 @@ impl TrainerValidParams {
         let (hidden, biases) = layer.export(&mix);
         let mut model = model.with_hidden(hidden, &biases)?;
         // calibration and thresholds of the summed margins, as the model computes them
-        let mut m = Vec::new();
-        let margins: Vec<Vec<f32>> = x_dev
+        self.recalibrate(&mut model, &x_dev, y_dev, dev);
+        let report = HiddenReport {
+            epochs: layer.epochs,
+            seconds: t0.elapsed().as_secs_f64(),
+            mix: tried,
+        };
+        Ok((model, report))
+    }
+
+    /// Trains the look-alike gate on the training rows that have a genre or a label, chooses
+    /// each label's strength and offset on dev, and recalibrates (see
+    /// [`TrainerParams::lookalike_gate`]).
+    #[allow(clippy::too_many_arguments)]
+    fn add_gate(
+        &self,
+        model: Model,
+        texts: &[&str],
+        rows: &[&Document],
+        row_weights: &[f32],
+        dev: &[Document],
+        y_dev: &[Vec<bool>],
+    ) -> Result<(Model, GateReport)> {
+        let t0 = std::time::Instant::now();
+        let genres = &self
+            .lookalike_bound
+            .as_ref()
+            .expect("checked: a gate comes with a look-alike bound")
+            .genres;
+        // a document the gate learns from: it has a genre or a label; a positive: a
+        // look-alike genre and no label
+        let role = |d: &Document| -> Option<bool> {
+            let lookalike = d
+                .genre
+                .as_deref()
+                .is_some_and(|g| genres.iter().any(|x| x == g));
+            (d.genre.is_some() || !d.labels.is_empty()).then_some(lookalike && d.labels.is_empty())
+        };
+        let mut g_texts = Vec::new();
+        let mut g_y = Vec::new();
+        let mut g_w = Vec::new();
+        for ((t, d), w) in texts.iter().zip(rows).zip(row_weights) {
+            if let Some(y) = role(d) {
+                g_texts.push(*t);
+                g_y.push(y);
+                g_w.push(*w);
+            }
+        }
+        let n_pos = g_y.iter().filter(|&&y| y).count();
+        if n_pos == 0 || n_pos == g_y.len() {
+            return Err(ClassifyError::Data(format!(
+                "a look-alike gate needs training documents of the genres {genres:?} without a label, and others with a genre or a label ({n_pos} of {})",
+                g_y.len()
+            )));
+        }
+        let dev_rows: Vec<(usize, bool)> = dev
             .iter()
-            .map(|x| {
-                model.margins(x, &mut m);
-                m.clone()
+            .enumerate()
+            .filter_map(|(i, d)| role(d).map(|y| (i, y)))
+            .collect();
+        let v = model.vectorizer();
+        let xs = transform_all(v, &g_texts);
+        let records = SparseRecords::from_vectors(&xs, v.len())?;
+        drop(xs);
+        let ds =
+            DatasetBase::new(records, Array1::from(g_y.clone())).with_weights(Array1::from(g_w));
+        let dev_texts: Vec<&str> = dev.iter().map(|d| d.text.as_str()).collect();
+        let x_dev = transform_all(v, &dev_texts);
+        let gd_truth: Vec<bool> = dev_rows.iter().map(|&(_, y)| y).collect();
+        let strengths = self
+            .strengths
+            .clone()
+            .unwrap_or_else(|| default_strengths(self.kind));
+        let fitted: Vec<Result<(f64, LinearScorer, f64)>> = strengths
+            .par_iter()
+            .map(|&s| {
+                let p = LinearParams {
+                    kind: ModelKind::SparseLogistic,
+                    strength: s,
+                    pos_weight: 1.0,
+                    max_iterations: self.max_iterations.unwrap_or(100),
+                    seed: self.seed,
+                };
+                let scorer = p.sparse_params().fit(&ds)?;
+                let m: Vec<f32> = dev_rows
+                    .iter()
+                    .map(|&(i, _)| scorer.bias + x_dev[i].dot(&scorer.weights))
+                    .collect();
+                let ap = metrics::average_precision(&m, &gd_truth);
+                Ok((s, scorer, ap))
             })
             .collect();
+        let mut results = Vec::new();
+        for r in fitted {
+            results.push(r?);
+        }
+        // best dev PR-AUC; ties: the first strength
+        let best = results
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1 .2.total_cmp(&b.1 .2).then(b.0.cmp(&a.0)))
+            .map(|(i, _)| i)
+            .expect("the strength grid is not empty");
+        let (strength, scorer, gate_ap) = results.swap_remove(best);
+        let g_dev: Vec<f32> = x_dev
+            .iter()
+            .map(|x| scorer.bias + x.dot(&scorer.weights))
+            .collect();
+        let base = dev_margins(&model, &x_dev);
+        let mut per_label = Vec::new();
+        let mut choices = Vec::new();
+        for (l, label) in model.labels().iter().enumerate() {
+            let yd: Vec<bool> = y_dev.iter().map(|r| r[l]).collect();
+            let mut tried = Vec::new();
+            for &st in &GATE_STRENGTHS {
+                for &off in &GATE_OFFSETS {
+                    if st == 0.0 && off != GATE_OFFSETS[0] {
+                        continue; // strength 0 is the same for every offset
+                    }
+                    let gated: Vec<f32> = base
+                        .iter()
+                        .zip(&g_dev)
+                        .map(|(r, &g)| r[l] - st * (g + off).max(0.0))
+                        .collect();
+                    let f1 = self
+                        .label_model(&label.name, &gated, &yd, dev, label.dev.chosen)
+                        .dev
+                        .best_f1
+                        .f1;
+                    tried.push(GatePoint {
+                        strength: st,
+                        offset: off,
+                        pr_auc: metrics::average_precision(&gated, &yd),
+                        f1,
+                    });
+                }
+            }
+            // the best dev F1 among the settings that keep the PR-AUC within the allowed
+            // loss of the ungated margins (the first point); ties: the earlier (weaker) one
+            let floor = tried[0].pr_auc - GATE_MAX_PR_AUC_LOSS;
+            let best = tried
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.pr_auc >= floor)
+                .max_by(|a, b| a.1.f1.total_cmp(&b.1.f1).then(b.0.cmp(&a.0)))
+                .map(|(i, _)| i)
+                .expect("the first point always qualifies");
+            let chosen = (tried[best].strength, tried[best].offset);
+            per_label.push(chosen);
+            choices.push(GateChoice {
+                label: label.name.clone(),
+                tried,
+                chosen,
+            });
+        }
+        let gate = LookalikeGate {
+            weights: scorer.weights,
+            bias: scorer.bias,
+            per_label,
+        };
+        let mut model = model.with_lookalike_gate(gate)?;
+        self.recalibrate(&mut model, &x_dev, y_dev, dev);
+        Ok((
+            model,
+            GateReport {
+                rows: (g_y.len(), n_pos),
+                strength,
+                pr_auc: gate_ap,
+                seconds: t0.elapsed().as_secs_f64(),
+                labels: choices,
+            },
+        ))
+    }
+
+    /// Refits each label's calibration and thresholds on the model's dev margins (after a
+    /// part was added that changes them).
+    fn recalibrate(
+        &self,
+        model: &mut Model,
+        x_dev: &[SparseVector],
+        y_dev: &[Vec<bool>],
+        dev: &[Document],
+    ) {
+        let margins = dev_margins(model, x_dev);
         let labels = model
             .labels()
             .iter()
@@ -473,12 +716,6 @@ impl TrainerValidParams {
             })
             .collect();
         model.set_labels(labels);
-        let report = HiddenReport {
-            epochs: layer.epochs,
-            seconds: t0.elapsed().as_secs_f64(),
-            mix: tried,
-        };
-        Ok((model, report))
     }
 
     fn threshold_bound(&self, probs: &[f32], truth: &[bool], dev: &[Document]) -> Option<f32> {
@@ -790,12 +1027,19 @@ impl TrainerValidParams {
             }
             None => (model, None),
         };
+        let (model, gate) = if self.lookalike_gate {
+            let (m, r) = self.add_gate(model, &texts, &rows, &row_weights, dev, &y_dev)?;
+            (m, Some(r))
+        } else {
+            (model, None)
+        };
         Ok((
             model,
             TrainingReport {
                 grid: grid_report,
                 seconds: t0.elapsed().as_secs_f64(),
                 hidden,
+                gate,
             },
         ))
     }
@@ -842,6 +1086,17 @@ enum Data {
 /// Transforms texts in parallel (order kept).
 pub fn transform_all(v: &Vectorizer, texts: &[&str]) -> Vec<SparseVector> {
     texts.par_iter().map(|t| v.transform(t)).collect()
+}
+
+/// Every label's margin (as the model computes it, before calibration) of each vector.
+fn dev_margins(model: &Model, xs: &[SparseVector]) -> Vec<Vec<f32>> {
+    let mut m = Vec::new();
+    xs.iter()
+        .map(|x| {
+            model.margins(x, &mut m);
+            m.clone()
+        })
+        .collect()
 }
 
 fn margins_of(s: &LinearScorer, xs: &[SparseVector]) -> Vec<f32> {

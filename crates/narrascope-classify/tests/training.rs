@@ -489,25 +489,30 @@ fn a_hidden_layer_is_deterministic_round_trips_and_scores_like_its_margins() {
     }
 }
 
-#[test]
-fn contributions_through_a_hidden_layer_are_value_times_gradient() {
-    let (m, _, _) = hidden_fit();
-    let text = "make hijrah and join the caravan, they lied to us and I escaped";
+/// Checks every contribution of `text` to each label against the slope of the label's margin
+/// when the feature's value moves by `eps` (finite differences); returns how many were
+/// checked.
+fn check_contributions(
+    m: &Model,
+    text: &str,
+    eps: f32,
+    before: impl Fn(&narrascope_features::SparseVector),
+) -> usize {
     let mut occ = Vec::new();
     let mut x = narrascope_features::SparseVector::new();
     let tokens = m.vectorizer().tokenizer().tokenize(text);
     let n = tokens.tokens().len();
     m.vectorizer()
         .transform_tokens(&tokens, 0..n, &mut x, Some(&mut occ));
+    before(&x);
     let (mut base, mut moved) = (Vec::new(), Vec::new());
     m.margins(&x, &mut base);
     let mut checked = 0;
-    for l in 0..2 {
+    for l in 0..m.labels().len() {
         for c in m.contributions(&x, &occ, l, usize::MAX) {
             let k = x.indices.iter().position(|&i| i == c.feature).unwrap();
             let v = x.values[k];
             let mut y = x.clone();
-            let eps = 1e-2;
             y.values[k] += eps;
             m.margins(&y, &mut moved);
             let slope = (moved[l] - base[l]) / eps;
@@ -520,28 +525,217 @@ fn contributions_through_a_hidden_layer_are_value_times_gradient() {
             checked += 1;
         }
     }
+    checked
+}
+
+#[test]
+fn contributions_through_a_hidden_layer_are_value_times_gradient() {
+    let (m, _, _) = hidden_fit();
+    let text = "make hijrah and join the caravan, they lied to us and I escaped";
+    let checked = check_contributions(&m, text, 1e-2, |_| {});
     assert!(checked > 3, "only {checked} contributions checked");
 }
 
 #[test]
-fn version_2_files_without_a_hidden_layer_still_load() {
+fn version_2_and_3_files_without_a_hidden_layer_or_gate_still_load() {
     let (train, dev) = toy();
     let (m, _) = params(ModelKind::SparseLogistic).fit(&train, &dev).unwrap();
-    let v3 = m.to_bytes();
-    // the version 3 payload is the version 2 payload and one byte: no hidden layer
-    let payload = &v3[28..];
-    assert_eq!(payload.last(), Some(&0));
-    let old = &payload[..payload.len() - 1];
-    let mut v2 = narrascope_classify::MAGIC.to_vec();
-    v2.extend_from_slice(&2u32.to_le_bytes());
-    v2.extend_from_slice(&(old.len() as u64).to_le_bytes());
-    v2.extend_from_slice(&narrascope_classify::fnv64(old).to_le_bytes());
-    v2.extend_from_slice(old);
-    let back = Model::from_bytes(&v2).unwrap();
-    assert_eq!(back.hidden_units(), 0);
-    for d in &dev {
-        assert_eq!(m.score_text(&d.text), back.score_text(&d.text));
+    let v4 = m.to_bytes();
+    // the version 4 payload is the version 3 payload and one byte (no gate), which is the
+    // version 2 payload and one byte (no hidden layer)
+    let payload = &v4[28..];
+    assert_eq!(&payload[payload.len() - 2..], &[0, 0]);
+    for (version, cut) in [(3u32, 1), (2, 2)] {
+        let old = &payload[..payload.len() - cut];
+        let mut file = narrascope_classify::MAGIC.to_vec();
+        file.extend_from_slice(&version.to_le_bytes());
+        file.extend_from_slice(&(old.len() as u64).to_le_bytes());
+        file.extend_from_slice(&narrascope_classify::fnv64(old).to_le_bytes());
+        file.extend_from_slice(old);
+        let back = Model::from_bytes(&file).unwrap();
+        assert_eq!(back.hidden_units(), 0);
+        assert!(back.lookalike_gate().is_none());
+        for d in &dev {
+            assert_eq!(
+                m.score_text(&d.text),
+                back.score_text(&d.text),
+                "v{version}"
+            );
+        }
     }
+}
+
+/// The toy corpus with genres: the unlabelled documents about courts, officials and research
+/// are `news`, the other unlabelled ones `everyday`, the labelled ones `tweet`; three times
+/// over, as the hidden layer's tests.
+fn with_genres(docs: &[Document]) -> Vec<Document> {
+    docs.iter()
+        .map(|d| {
+            let mut d = d.clone();
+            let t = d.text.to_lowercase();
+            d.genre = Some(
+                if !d.labels.is_empty() {
+                    "tweet"
+                } else if ["court", "official", "research"]
+                    .iter()
+                    .any(|w| t.contains(w))
+                {
+                    "news"
+                } else {
+                    "everyday"
+                }
+                .to_string(),
+            );
+            d
+        })
+        .collect()
+}
+
+fn gated_fit() -> (Model, narrascope_classify::TrainingReport, Vec<Document>) {
+    let (train, dev) = toy();
+    let once = with_genres(&train);
+    let train: Vec<Document> = once.iter().chain(&once).chain(&once).cloned().collect();
+    let dev = with_genres(&dev);
+    let (m, r) = params(ModelKind::SparseLogistic)
+        .lookalike_bound(LookalikeBound::new(["news", "everyday"], 0.05))
+        .lookalike_gate(true)
+        .fit(&train, &dev)
+        .unwrap();
+    (m, r, train)
+}
+
+#[test]
+fn a_lookalike_gate_follows_its_rule_is_deterministic_and_round_trips() {
+    let (a, report, train) = gated_fit();
+    let (b, _, _) = gated_fit();
+    assert_eq!(a.to_bytes(), b.to_bytes(), "same data and seed, same file");
+    let g = report.gate.expect("a gate report");
+    // every toy document has a genre; positives: the 8 unlabelled of 18, three times over
+    assert_eq!(g.rows, (54, 24));
+    assert_eq!(g.labels.len(), 2);
+    for c in &g.labels {
+        let first = c.tried[0];
+        assert_eq!(
+            (first.strength, first.offset),
+            (0.0, 0.0),
+            "no gate is tried"
+        );
+        let floor = first.pr_auc - narrascope_classify::gate::GATE_MAX_PR_AUC_LOSS;
+        let best = c
+            .tried
+            .iter()
+            .filter(|t| t.pr_auc >= floor)
+            .map(|t| t.f1)
+            .fold(f64::MIN, f64::max);
+        let chosen = c
+            .tried
+            .iter()
+            .find(|t| (t.strength, t.offset) == c.chosen)
+            .expect("the chosen setting was tried");
+        assert!(chosen.pr_auc >= floor && chosen.f1 == best, "{}", c.label);
+        assert_eq!(
+            a.lookalike_gate()
+                .unwrap()
+                .label_gate(g.labels.iter().position(|x| x.label == c.label).unwrap()),
+            c.chosen
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("narrascope-gate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("gate.nsm");
+    a.save(&path).unwrap();
+    let back = Model::load(&path).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(back.lookalike_gate(), a.lookalike_gate());
+    for d in &train {
+        assert_eq!(a.score_text(&d.text), back.score_text(&d.text));
+    }
+}
+
+/// The trained model with both labels gated at strength 1 and offset 2 (whatever dev chose),
+/// so that the gate acts on the toy texts.
+fn forced_gate() -> Model {
+    let (m, _, _) = gated_fit();
+    let mut g = m.lookalike_gate().unwrap().clone();
+    g.set_label_gate(0, 1.0, 2.0);
+    g.set_label_gate(1, 1.0, 2.0);
+    m.with_lookalike_gate(g).unwrap()
+}
+
+#[test]
+fn a_gate_pulls_margins_down_and_both_scoring_paths_agree() {
+    let m = forced_gate();
+    let g = m.lookalike_gate().unwrap();
+    let mut plain = m.clone();
+    let mut off = g.clone();
+    off.set_label_gate(0, 0.0, 0.0);
+    off.set_label_gate(1, 0.0, 0.0);
+    plain = plain.with_lookalike_gate(off).unwrap();
+    let (mut gated, mut ungated, mut p) = (Vec::new(), Vec::new(), Vec::new());
+    let (train, dev) = toy();
+    let mut pulled = 0;
+    for d in train.iter().chain(&dev) {
+        let x = m.vectorizer().transform(&d.text);
+        m.margins(&x, &mut gated);
+        plain.margins(&x, &mut ungated);
+        let gm = g.margin(&x);
+        for l in 0..2 {
+            let expected = ungated[l] - (gm + 2.0).max(0.0);
+            assert!((gated[l] - expected).abs() < 1e-5, "{}", d.text);
+        }
+        pulled += usize::from(gm + 2.0 > 0.0);
+        // the unordered scoring path and the sorted vector agree
+        m.probabilities(&x, &mut p);
+        for (a, b) in m.score_text(&d.text).iter().zip(&p) {
+            assert!((a - b).abs() < 1e-5, "{a} vs {b} for {:?}", d.text);
+        }
+    }
+    assert!(pulled > 3, "the gate acts on {pulled} toy texts only");
+}
+
+#[test]
+fn contributions_through_a_gate_are_value_times_gradient() {
+    let m = forced_gate();
+    let gate = m.lookalike_gate().unwrap();
+    let mut checked = 0;
+    for text in [
+        "Officials said the court heard that the videos of the khilafah were shared",
+        "Researchers studied how the recruiters lied to the fighters who escaped",
+    ] {
+        // the gate acts on these texts (away from its kink)
+        checked += check_contributions(&m, text, 1e-3, |x| {
+            assert!(gate.margin(x) + 2.0 > 0.1, "{text}")
+        });
+    }
+    assert!(checked > 3, "only {checked} contributions checked");
+}
+
+#[test]
+fn a_gate_needs_a_lookalike_bound_sparse_logistic_and_lookalike_documents() {
+    let (train, dev) = toy();
+    let err = params(ModelKind::SparseLogistic)
+        .lookalike_gate(true)
+        .fit(&train, &dev)
+        .unwrap_err();
+    assert!(err.to_string().contains("look-alike bound"), "{err}");
+    let bound = LookalikeBound::new(["news"], 0.05);
+    let err = params(ModelKind::Logistic)
+        .lookalike_bound(bound.clone())
+        .lookalike_gate(true)
+        .fit(&train, &dev)
+        .unwrap_err();
+    assert!(err.to_string().contains("sparse-logistic"), "{err}");
+    // no document has a genre: nothing to learn the look-alike genres from
+    let err = params(ModelKind::SparseLogistic)
+        .lookalike_bound(bound)
+        .lookalike_gate(true)
+        .fit(&train, &dev)
+        .unwrap_err();
+    assert!(err.to_string().contains("without a label"), "{err}");
+    // a damaged gate is refused
+    let mut g = gated_fit().0.lookalike_gate().unwrap().clone();
+    g.set_label_gate(1, -1.0, 0.0);
+    assert!(forced_gate().with_lookalike_gate(g).is_err());
 }
 
 #[test]
@@ -559,4 +753,60 @@ fn a_hidden_layer_needs_sparse_logistic_and_sane_parameters() {
         .fit(&train, &dev)
         .unwrap_err();
     assert!(err.to_string().contains("units"), "{err}");
+}
+
+#[test]
+fn damaged_gates_are_errors_or_finite_scores_never_panics() {
+    // A gated model's file ends with the gate: its option tag, its weights (a length and
+    // 4 bytes each), its bias and its per-label settings. Every byte of that tail but the
+    // weights (16 of those), set to 0x00 and to 0xff, must give an error or finite scores.
+    let m = forced_gate();
+    let good = m.to_bytes();
+    let payload = &good[28..];
+    let nf = m.vectorizer().len();
+    let tail = 1 + 3 + 4 * nf + 4 + 1 + 2 * 8;
+    let start = payload.len() - tail;
+    assert_eq!(
+        payload[start], 1,
+        "the gate's option tag (Some) where expected"
+    );
+    let weights_end = start + 4 + 4 * nf;
+    let mut positions: Vec<usize> = (start..start + 8).collect();
+    positions.extend((start + 8..weights_end).step_by(4 * nf / 16 + 1));
+    positions.extend(weights_end..payload.len());
+    let mut errors = 0;
+    for &at in &positions {
+        for byte in [0x00u8, 0xff] {
+            let mut p = payload.to_vec();
+            p[at] = byte;
+            let bytes = Model::frame(&p);
+            let r = std::panic::catch_unwind(|| match Model::from_bytes(&bytes) {
+                Ok(m) => Some(
+                    m.score_text("make hijrah to the khilafah, officials said")
+                        .iter()
+                        .all(|s| s.is_finite()),
+                ),
+                Err(_) => None,
+            });
+            match r.expect("no panic") {
+                Some(finite) => assert!(finite, "{at} = {byte:#x}: non-finite score"),
+                None => errors += 1,
+            }
+        }
+    }
+    assert!(errors > 0, "some damage is detected as such");
+    // a NaN bias or strength, and a negative strength, are refused at load
+    let end = payload.len();
+    for (at, value) in [
+        (end - 17 - 4, f32::NAN),
+        (end - 16, f32::NAN),
+        (end - 16, -1.0),
+    ] {
+        let mut p = payload.to_vec();
+        p[at..at + 4].copy_from_slice(&value.to_le_bytes());
+        match Model::from_bytes(&Model::frame(&p)) {
+            Ok(_) => panic!("{at} = {value}: loaded"),
+            Err(e) => assert!(e.to_string().contains("gate"), "{at} = {value}: {e}"),
+        }
+    }
 }
