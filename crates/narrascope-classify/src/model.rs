@@ -373,26 +373,55 @@ impl Model {
     }
 
     fn score_into(&self, entries: Entries<'_>, out: &mut Vec<f32>) {
-        let nl = self.labels.len();
         out.clear();
         out.extend_from_slice(&self.biases);
+        // the pass over the features is compiled twice, so that a model without a gate pays
+        // nothing for it (measured: about 1% more instructions per tweet otherwise)
+        match &self.gate {
+            Some(g) => {
+                let gs = self.margins_pass::<true>(entries, out, &g.weights);
+                g.apply(g.bias + gs, out);
+            }
+            None => {
+                self.margins_pass::<false>(entries, out, &[]);
+            }
+        }
+        for (o, l) in out.iter_mut().zip(&self.labels) {
+            *o = l.calibration.apply(*o);
+        }
+    }
+
+    /// Adds the linear and hidden-layer terms of every feature of `entries` to the margins in
+    /// `out` (which hold the biases) in one pass; with `GATED`, also sums the gate's weights
+    /// `gw` times the values, and returns that sum.
+    #[inline]
+    fn margins_pass<const GATED: bool>(
+        &self,
+        entries: Entries<'_>,
+        out: &mut [f32],
+        gw: &[f32],
+    ) -> f32 {
+        let nl = self.labels.len();
         let weights = &self.weights;
-        // the gate's weights (empty without a gate: every lookup misses) and running sum
-        let gw: &[f32] = self.gate.as_ref().map_or(&[], |g| &g.weights);
         let mut gs = 0f32;
+        let mut gate = |i: u32, v: f32| {
+            if GATED {
+                if let Some(w) = gw.get(i as usize) {
+                    gs += w * v;
+                }
+            }
+        };
         if let Some(h) = &self.hidden {
             let mut act = [0f32; MAX_UNITS];
             act[..h.units()].copy_from_slice(&h.b1);
-            if let [a, b] = out.as_mut_slice() {
+            if let [a, b] = out {
                 entries.for_each(&self.vectorizer, |i, v| {
                     if let Some(&[wa, wb]) = weights.get(i as usize * 2..i as usize * 2 + 2) {
                         *a += wa * v;
                         *b += wb * v;
                     }
                     h.accumulate(i, v, &mut act);
-                    if let Some(w) = gw.get(i as usize) {
-                        gs += w * v;
-                    }
+                    gate(i, v);
                 });
             } else {
                 entries.for_each(&self.vectorizer, |i, v| {
@@ -403,22 +432,18 @@ impl Model {
                         }
                     }
                     h.accumulate(i, v, &mut act);
-                    if let Some(w) = gw.get(i as usize) {
-                        gs += w * v;
-                    }
+                    gate(i, v);
                 });
             }
             h.add_outputs(&act, out);
-        } else if let [a, b] = out.as_mut_slice() {
+        } else if let [a, b] = out {
             // two labels (the built-in model): two running sums in registers
             entries.for_each(&self.vectorizer, |i, v| {
                 if let Some(&[wa, wb]) = weights.get(i as usize * 2..i as usize * 2 + 2) {
                     *a += wa * v;
                     *b += wb * v;
                 }
-                if let Some(w) = gw.get(i as usize) {
-                    gs += w * v;
-                }
+                gate(i, v);
             });
         } else {
             entries.for_each(&self.vectorizer, |i, v| {
@@ -428,17 +453,10 @@ impl Model {
                         *o += w * v;
                     }
                 }
-                if let Some(w) = gw.get(i as usize) {
-                    gs += w * v;
-                }
+                gate(i, v);
             });
         }
-        if let Some(g) = &self.gate {
-            g.apply(g.bias + gs, out);
-        }
-        for (o, l) in out.iter_mut().zip(&self.labels) {
-            *o = l.calibration.apply(*o);
-        }
+        gs
     }
 
     /// The features of `x` that push label `l` up the most (positive contributions, largest
