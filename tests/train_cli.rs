@@ -117,6 +117,64 @@ fn trains_a_model_the_library_loads_and_retrains_it_byte_for_byte() {
 }
 
 #[test]
+fn a_lookalike_gate_is_trained_from_the_genres_and_reported() {
+    // the toy corpus with a genre on every line: the unlabelled ones are news or everyday
+    let dir = TempDir::new("train-gate");
+    let (t, v) = corpus(&dir);
+    let with_genre = |path: &str, name: &str| {
+        let lines: String = std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let mut d: serde_json::Value = serde_json::from_str(l).unwrap();
+                let unlabelled = d["labels"].as_array().unwrap().is_empty();
+                let text = d["text"].as_str().unwrap().to_string();
+                d["genre"] = match (unlabelled, text.contains("court")) {
+                    (false, _) => "tweet",
+                    (true, true) => "news",
+                    (true, false) => "everyday",
+                }
+                .into();
+                d.to_string() + "\n"
+            })
+            .collect();
+        dir.write(name, lines).display().to_string()
+    };
+    let (t, v) = (with_genre(&t, "gt.jsonl"), with_genre(&v, "gv.jsonl"));
+    let out = dir.path("gate.nsm");
+    let (code, err) = train(&[
+        "--train",
+        &t,
+        "--dev",
+        &v,
+        "--min-df",
+        "1",
+        "--lookalike-genres",
+        "news,everyday",
+        "--lookalike-gate",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // 12 training lines, all with a genre; the 4 unlabelled ones are the gate's positives
+    assert!(
+        err.contains("look-alike gate: 12 training documents (4 look-alike)"),
+        "{err}"
+    );
+    for label in ["defection", "recruitment"] {
+        assert!(
+            err.contains(&format!(
+                "dev PR-AUC / F1 of {label} gated with strength/offset: 0/0:"
+            )),
+            "{err}"
+        );
+    }
+    let clf = Classifier::load(&out).unwrap();
+    assert!(clf.model().lookalike_gate().is_some());
+    assert!(clf.model().summary().notes.contains("look-alike gate"));
+}
+
+#[test]
 fn bad_arguments_and_bad_lines_are_clear_errors() {
     let dir = TempDir::new("train-bad");
     let (t, v) = corpus(&dir);
@@ -125,7 +183,7 @@ fn bad_arguments_and_bad_lines_are_clear_errors() {
     // each case: the arguments after the common ones, and what the error must say
     let broken = dir.write("broken.jsonl", line("fine", &[]) + "{not json\n");
     let broken = broken.to_str().unwrap();
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 10] = [
         (
             &["--tokenizer", "stopwords=maybe"],
             "--tokenizer \"stopwords=maybe\": the value must be on or off",
@@ -155,6 +213,15 @@ fn bad_arguments_and_bad_lines_are_clear_errors() {
             "--max-lookalike-fpr needs --lookalike-genres",
         ),
         (&["--train", broken], "broken.jsonl:2: invalid JSON"),
+        (
+            &["--lookalike-gate"],
+            "--lookalike-gate needs --lookalike-genres",
+        ),
+        // the training documents have no genre: nothing to learn the look-alikes from
+        (
+            &["--lookalike-genres", "news", "--lookalike-gate"],
+            "a look-alike gate needs training documents of the genres [\"news\"] without a label",
+        ),
     ];
     for (extra, needle) in cases {
         let mut args = vec!["--train", t.as_str(), "--dev", v.as_str(), "-o", out];
