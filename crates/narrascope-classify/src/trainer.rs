@@ -312,7 +312,7 @@ pub struct GateReport {
     /// Training documents it learned from, and how many of them were its positives
     /// (look-alike genre, no label).
     pub rows: (usize, usize),
-    /// Its regularisation strength (best dev PR-AUC of its own task) and that PR-AUC.
+    /// Its regularisation strength (the one with the best dev PR-AUC on its own task).
     pub strength: f64,
     /// Dev PR-AUC of the gate on its own task (dev documents with a genre or a label).
     pub pr_auc: f64,
