@@ -22,8 +22,9 @@
 #                                 [--train-args "ARGS"]
 # --train-args adds ARGS to every narrascope `train` run (for example "--tokenizer stopwords=off",
 # as the built-in model is trained); the table says so.
-# A kind KIND-pN trains KIND with `--prune-to N` (its N most used features, refitted), and
-# KIND[-pN]-hU adds a hidden layer of U units (`--mlp-units U`).
+# A kind KIND-pN trains KIND with `--prune-to N` (its N most used features, refitted),
+# KIND[-pN]-hU adds a hidden layer of U units (`--mlp-units U`), and KIND[-pN][-hU]-nolex
+# switches the lexicon family off (`--family-weight lexicons=0`: no lexicon pass when scoring).
 #
 # Training uses all cores (rayon; RAYON_NUM_THREADS=1 in the environment makes it one
 # thread); peers.py fits on one thread. Everything else is timed on one thread.
@@ -48,7 +49,7 @@ while [[ $# -gt 0 ]]; do
         --systems) systems="$2"; shift 2 ;;
         --repeat) repeat="$2"; shift 2 ;;
         --train-args) train_args="$2"; shift 2 ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
         *) echo "compare: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -109,8 +110,13 @@ run_dataset() {
     for k in $kinds; do
         rm -f "$d/narrascope-$k".*
         # KIND-pN: the learner KIND pruned to its N most used features (train --prune-to N);
-        # KIND[-pN]-hU: with a hidden layer of U units (train --mlp-units U)
+        # KIND[-pN]-hU: with a hidden layer of U units (train --mlp-units U);
+        # KIND[-pN][-hU]-nolex: without the lexicon family (train --family-weight lexicons=0)
         local kind_args=() base=$k
+        if [[ $base =~ ^(.*)-nolex$ ]]; then
+            base=${BASH_REMATCH[1]}
+            kind_args+=(--family-weight lexicons=0)
+        fi
         if [[ $base =~ ^(.*)-h([0-9]+)$ ]]; then
             base=${BASH_REMATCH[1]}
             kind_args+=(--mlp-units "${BASH_REMATCH[2]}")
