@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use narrascope::classify::{Model, MIN_MODEL_FORMAT_VERSION, MODEL_FORMAT_VERSION};
+use narrascope::classify::{LookalikeGate, Model, MIN_MODEL_FORMAT_VERSION, MODEL_FORMAT_VERSION};
 use narrascope::{Assessment, Classifier, Error, ModelFileProblem};
 
 const RECRUITMENT: &str =
@@ -486,6 +486,83 @@ fn huge_lengths_inside_a_valid_frame_are_errors_not_panics() {
     );
 }
 
+/// Bytes of bincode's variable-length encoding of `n` (the standard configuration).
+fn varint_len(n: usize) -> usize {
+    match n {
+        0..=250 => 1,
+        251..=65_535 => 3,
+        65_536..=4_294_967_295 => 5,
+        _ => 9,
+    }
+}
+
+/// Loads `payload` with the byte at `at` set to `byte`, in a frame with a correct checksum:
+/// `Ok(None)` when the model is refused, `Ok(Some(finite))` when it loads (whether its scores
+/// of a recruitment text are finite), `Err` when decoding or scoring panicked.
+fn load_damaged(payload: &[u8], at: usize, byte: u8) -> std::thread::Result<Option<bool>> {
+    let mut p = payload.to_vec();
+    p[at] = byte;
+    let bytes = Model::frame(&p);
+    std::panic::catch_unwind(|| {
+        Model::from_bytes(&bytes)
+            .ok()
+            .map(|m| m.score_text(RECRUITMENT).iter().all(|s| s.is_finite()))
+    })
+}
+
+#[test]
+fn damaged_gates_are_errors_or_finite_scores_never_panics() {
+    // The default model with a look-alike gate put in (every weight 0.01, bias -1, each label
+    // at strength 1 and offset 2): its file ends with the gate, as its option tag, its weights
+    // (a length and 4 bytes each), its bias and its per-label settings (a length and 8 bytes
+    // each). The tag and the weights' length, a few weights, and every byte after the weights,
+    // set to 0x00 and to 0xff, must give an error or finite scores.
+    let model = Model::from_bytes(&default_model_bytes()).unwrap();
+    let (nf, nl) = (model.vectorizer().len(), model.labels().len());
+    let gate = LookalikeGate::new(vec![0.01; nf], -1.0, vec![(1.0, 2.0); nl]);
+    let gated = model.with_lookalike_gate(gate).unwrap();
+    let good = gated.to_bytes();
+    let payload = &good[28..];
+    let weights_start = payload.len() - (4 * nf + 4 + 1 + 8 * nl);
+    let start = weights_start - varint_len(nf) - 1;
+    assert_eq!(
+        payload[start], 1,
+        "the gate's option tag (Some) where expected"
+    );
+    let weights_end = weights_start + 4 * nf;
+    let mut positions: Vec<usize> = (start..weights_start + 4).collect();
+    positions.extend((weights_start + 4..weights_end).step_by(4 * nf / 6 + 1));
+    positions.extend(weights_end..payload.len());
+    let (mut refused, mut panics) = (0, Vec::new());
+    for &at in &positions {
+        for byte in [0x00u8, 0xff] {
+            match load_damaged(payload, at, byte) {
+                Ok(None) => refused += 1,
+                Ok(Some(finite)) => {
+                    assert!(finite, "position {at} = {byte:#x} gave a non-finite score")
+                }
+                Err(_) => panics.push((at, byte)),
+            }
+        }
+    }
+    assert!(panics.is_empty(), "panics at {panics:?}");
+    assert!(refused > 0, "some damage is refused as such");
+    // a NaN bias or strength, and a negative strength, are refused at load with the gate named
+    let settings = payload.len() - 8 * nl;
+    for (at, value) in [
+        (settings - 1 - 4, f32::NAN),
+        (settings, f32::NAN),
+        (settings, -1.0),
+    ] {
+        let mut p = payload.to_vec();
+        p[at..at + 4].copy_from_slice(&value.to_le_bytes());
+        match Model::from_bytes(&Model::frame(&p)) {
+            Ok(_) => panic!("{at} = {value}: loaded"),
+            Err(e) => assert!(e.to_string().contains("gate"), "{at} = {value}: {e}"),
+        }
+    }
+}
+
 #[test]
 fn damaged_hidden_layers_are_errors_or_finite_scores_never_panics() {
     // The default model ends with its hidden layer and the look-alike gate's option tag
@@ -501,19 +578,13 @@ fn damaged_hidden_layers_are_errors_or_finite_scores_never_panics() {
     );
     assert!(units > 0, "the default model has a hidden layer");
     let w1_bytes = nf * units * 2;
-    let varint = |n: usize| match n {
-        0..=250 => 1,
-        251..=65_535 => 3,
-        65_536..=4_294_967_295 => 5,
-        _ => 9,
-    };
     let tail = 1
-        + varint(units)
-        + varint(w1_bytes)
+        + varint_len(units)
+        + varint_len(w1_bytes)
         + w1_bytes
-        + varint(units)
+        + varint_len(units)
         + 4 * units
-        + varint(nl * units)
+        + varint_len(nl * units)
         + 4 * nl * units;
     let payload = &good[28..];
     // reframed unchanged, it decodes (so the damage below is what the decoder meets)
@@ -525,7 +596,7 @@ fn damaged_hidden_layers_are_errors_or_finite_scores_never_panics() {
         payload[start], 1,
         "the hidden layer's option tag (Some) where expected"
     );
-    let w1_start = start + 1 + varint(units) + varint(w1_bytes);
+    let w1_start = start + 1 + varint_len(units) + varint_len(w1_bytes);
     // the layer's header, the first weights, and every third byte of what follows the first
     // layer (biases, output weights): each decode of the 2.4 MB model takes a while in debug
     let mut positions: Vec<usize> = (start..start + 8).collect();
@@ -534,15 +605,11 @@ fn damaged_hidden_layers_are_errors_or_finite_scores_never_panics() {
     let mut panics = Vec::new();
     for &at in &positions {
         for byte in [0x00u8, 0xff] {
-            let mut p = payload.to_vec();
-            p[at] = byte;
-            let bytes = Model::frame(&p);
-            let r = std::panic::catch_unwind(|| match Model::from_bytes(&bytes) {
-                Ok(m) => m.score_text(RECRUITMENT).iter().all(|s| s.is_finite()),
-                Err(_) => true,
-            });
-            match r {
-                Ok(ok) => assert!(ok, "position {at} = {byte:#x} gave a non-finite score"),
+            match load_damaged(payload, at, byte) {
+                Ok(loaded) => assert!(
+                    loaded != Some(false),
+                    "position {at} = {byte:#x} gave a non-finite score"
+                ),
                 Err(_) => panics.push((at, byte)),
             }
         }

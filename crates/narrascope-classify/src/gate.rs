@@ -40,6 +40,18 @@ pub struct LookalikeGate {
 }
 
 impl LookalikeGate {
+    /// A gate from its parts: one weight per feature of the model it will go into, a bias,
+    /// and a (strength, offset) per label. For ablations and tests, with
+    /// [`crate::Model::with_lookalike_gate`], which checks the shapes and values; the trainer
+    /// builds its own ([`crate::TrainerParams::lookalike_gate`]).
+    pub fn new(weights: Vec<f32>, bias: f32, per_label: Vec<(f32, f32)>) -> LookalikeGate {
+        LookalikeGate {
+            weights,
+            bias,
+            per_label,
+        }
+    }
+
     /// Strength and offset of label `l` (strength 0: the label is not gated).
     pub fn label_gate(&self, l: usize) -> (f32, f32) {
         self.per_label.get(l).copied().unwrap_or((0.0, 0.0))

@@ -401,8 +401,6 @@ impl Model {
         out: &mut [f32],
         gw: &[f32],
     ) -> f32 {
-        let nl = self.labels.len();
-        let weights = &self.weights;
         let mut gs = 0f32;
         let mut gate = |i: u32, v: f32| {
             if GATED {
@@ -414,36 +412,31 @@ impl Model {
         if let Some(h) = &self.hidden {
             let mut act = [0f32; MAX_UNITS];
             act[..h.units()].copy_from_slice(&h.b1);
-            if let [a, b] = out {
-                entries.for_each(&self.vectorizer, |i, v| {
-                    if let Some(&[wa, wb]) = weights.get(i as usize * 2..i as usize * 2 + 2) {
-                        *a += wa * v;
-                        *b += wb * v;
-                    }
-                    h.accumulate(i, v, &mut act);
-                    gate(i, v);
-                });
-            } else {
-                entries.for_each(&self.vectorizer, |i, v| {
-                    let base = i as usize * nl;
-                    if let Some(ws) = weights.get(base..base + nl) {
-                        for (o, w) in out.iter_mut().zip(ws) {
-                            *o += w * v;
-                        }
-                    }
-                    h.accumulate(i, v, &mut act);
-                    gate(i, v);
-                });
-            }
+            self.linear_pass(entries, out, |i, v| {
+                h.accumulate(i, v, &mut act);
+                gate(i, v);
+            });
             h.add_outputs(&act, out);
-        } else if let [a, b] = out {
-            // two labels (the built-in model): two running sums in registers
+        } else {
+            self.linear_pass(entries, out, &mut gate);
+        }
+        gs
+    }
+
+    /// Adds each feature's linear weights times its value to the margins in `out`, in one
+    /// pass over the entries, and hands every entry to `extra` (the hidden layer's and the
+    /// gate's sums). Two labels (the built-in model) keep two running sums in registers.
+    #[inline]
+    fn linear_pass(&self, entries: Entries<'_>, out: &mut [f32], mut extra: impl FnMut(u32, f32)) {
+        let nl = out.len();
+        let weights = &self.weights;
+        if let [a, b] = out {
             entries.for_each(&self.vectorizer, |i, v| {
                 if let Some(&[wa, wb]) = weights.get(i as usize * 2..i as usize * 2 + 2) {
                     *a += wa * v;
                     *b += wb * v;
                 }
-                gate(i, v);
+                extra(i, v);
             });
         } else {
             entries.for_each(&self.vectorizer, |i, v| {
@@ -453,10 +446,9 @@ impl Model {
                         *o += w * v;
                     }
                 }
-                gate(i, v);
+                extra(i, v);
             });
         }
-        gs
     }
 
     /// The features of `x` that push label `l` up the most (positive contributions, largest
