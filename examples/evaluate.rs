@@ -351,6 +351,10 @@ fn run() -> Result<()> {
         0 => String::new(),
         u => format!(", hidden layer of {u} units"),
     };
+    let weighting = model.vectorizer().params_used().weighting();
+    if weighting != narrascope::features::Weighting::Sublinear {
+        hidden.push_str(&format!(", {} weighting", weighting.name()));
+    }
     if let Some(g) = model.lookalike_gate() {
         let gated: Vec<String> = model
             .label_names()

@@ -18,7 +18,7 @@ use narrascope::classify::mlp::MlpParams;
 use narrascope::classify::{
     corpus, CalibrationKind, LookalikeBound, ModelKind, PosWeight, Trainer,
 };
-use narrascope::features::{FamilyWeights, ParamGuard, Vectorizer};
+use narrascope::features::{FamilyWeights, ParamGuard, Vectorizer, Weighting};
 use narrascope::tokenize::TokenizerConfig;
 
 #[derive(Parser, Debug)]
@@ -69,6 +69,11 @@ struct Args {
     /// Longest word n-gram (1 to 3) [default: 2].
     #[arg(long)]
     word_ngrams: Option<usize>,
+    /// Term frequency and normalisation: sublinear (1 + ln tf, L2 norm), raw (tf, L2 norm) or
+    /// additive (tf, each occurrence counted in the norm: scoring sums cached per-word parts,
+    /// faster on streams of short texts) [default: sublinear].
+    #[arg(long)]
+    weighting: Option<String>,
     /// Weight of a feature family, as NAME=WEIGHT (0 switches it off); names: word_unigrams,
     /// word_ngrams, char_ngrams, hashtags, mentions, domains, emoji, lexicons, shape,
     /// quoted_words.
@@ -176,6 +181,13 @@ fn run() -> Result<()> {
     }
     if let Some(n) = args.word_ngrams {
         vp = vp.word_ngram_order(n);
+    }
+    if let Some(w) = &args.weighting {
+        let names = Weighting::ALL.map(Weighting::name);
+        vp = vp.weighting(
+            Weighting::from_name(w)
+                .ok_or_else(|| unknown("--weighting", "weighting", w, &names))?,
+        );
     }
     if !args.family_weights.is_empty() {
         let mut w = FamilyWeights::default();

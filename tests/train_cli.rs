@@ -114,6 +114,22 @@ fn trains_a_model_the_library_loads_and_retrains_it_byte_for_byte() {
         has_the(&off),
         "with stopwords off, `the` is a unigram feature"
     );
+
+    // the weighting set by name is stored in the model
+    let e = dir.path("e.nsm");
+    let mut args = base[..base.len() - 1].to_vec();
+    args.extend(["--weighting", "additive", "-o", e.to_str().unwrap()]);
+    let (code, err) = train(&args);
+    assert_eq!(code, 0, "{err}");
+    let add = Classifier::load(&e).unwrap();
+    assert_eq!(
+        add.model().vectorizer().params_used().weighting(),
+        narrascope::features::Weighting::Additive
+    );
+    assert_eq!(
+        clf.model().vectorizer().params_used().weighting(),
+        narrascope::features::Weighting::Sublinear
+    );
 }
 
 #[test]
@@ -183,7 +199,7 @@ fn bad_arguments_and_bad_lines_are_clear_errors() {
     // each case: the arguments after the common ones, and what the error must say
     let broken = dir.write("broken.jsonl", line("fine", &[]) + "{not json\n");
     let broken = broken.to_str().unwrap();
-    let cases: [(&[&str], &str); 10] = [
+    let cases: [(&[&str], &str); 11] = [
         (
             &["--tokenizer", "stopwords=maybe"],
             "--tokenizer \"stopwords=maybe\": the value must be on or off",
@@ -199,6 +215,10 @@ fn bad_arguments_and_bad_lines_are_clear_errors() {
         (
             &["--model-kind", "nb", "--train-weights", "2"],
             "sparse-logistic",
+        ),
+        (
+            &["--weighting", "log"],
+            "--weighting: unknown weighting \"log\" (known: raw, sublinear, additive)",
         ),
         (
             &["--family-weight", "colour=2"],

@@ -23,8 +23,10 @@
 # --train-args adds ARGS to every narrascope `train` run (for example "--tokenizer stopwords=off",
 # as the built-in model is trained); the table says so.
 # A kind KIND-pN trains KIND with `--prune-to N` (its N most used features, refitted),
-# KIND[-pN]-hU adds a hidden layer of U units (`--mlp-units U`), and KIND[-pN][-hU]-nolex
-# switches the lexicon family off (`--family-weight lexicons=0`: no lexicon pass when scoring).
+# KIND[-pN]-hU adds a hidden layer of U units (`--mlp-units U`), KIND[-pN][-hU]-nolex
+# switches the lexicon family off (`--family-weight lexicons=0`: no lexicon pass when scoring),
+# and KIND[-pN][-hU][-nolex]-add trains with `--weighting additive` (scoring sums cached
+# per-word parts).
 #
 # Training uses all cores (rayon; RAYON_NUM_THREADS=1 in the environment makes it one
 # thread); peers.py fits on one thread. Everything else is timed on one thread.
@@ -49,7 +51,7 @@ while [[ $# -gt 0 ]]; do
         --systems) systems="$2"; shift 2 ;;
         --repeat) repeat="$2"; shift 2 ;;
         --train-args) train_args="$2"; shift 2 ;;
-        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "compare: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -112,7 +114,12 @@ run_dataset() {
         # KIND-pN: the learner KIND pruned to its N most used features (train --prune-to N);
         # KIND[-pN]-hU: with a hidden layer of U units (train --mlp-units U);
         # KIND[-pN][-hU]-nolex: without the lexicon family (train --family-weight lexicons=0)
+        # KIND[-pN][-hU][-nolex]-add: additive weighting (train --weighting additive)
         local kind_args=() base=$k
+        if [[ $base =~ ^(.*)-add$ ]]; then
+            base=${BASH_REMATCH[1]}
+            kind_args+=(--weighting additive)
+        fi
         if [[ $base =~ ^(.*)-nolex$ ]]; then
             base=${BASH_REMATCH[1]}
             kind_args+=(--family-weight lexicons=0)

@@ -189,6 +189,15 @@ impl HiddenLayer {
         self.units
     }
 
+    /// The first-layer weight of feature `f` for unit `k` (0 for a feature the layer does
+    /// not cover).
+    pub(crate) fn weight(&self, f: u32, k: usize) -> f32 {
+        self.w1
+            .get(f as usize * self.units + k)
+            .filter(|_| k < self.units)
+            .map_or(0.0, |&w| from_bf16(w))
+    }
+
     /// Adds feature `f`'s row times `v` to the pre-activations `a`.
     #[inline]
     pub(crate) fn accumulate(&self, f: u32, v: f32, a: &mut [f32; MAX_UNITS]) {

@@ -13,7 +13,9 @@
 
 use std::path::Path;
 
-use narrascope_features::{Occurrence, SparseVector, Vectorizer};
+use std::sync::OnceLock;
+
+use narrascope_features::{FeatureRows, Occurrence, SparseVector, Vectorizer, Weighting};
 use narrascope_tokenize::Tokenized;
 use serde::{Deserialize, Serialize};
 
@@ -114,6 +116,11 @@ pub struct Model {
     hidden: Option<HiddenLayer>,
     /// A look-alike gate that pulls gated labels' margins down (see [`crate::gate`]).
     gate: Option<LookalikeGate>,
+    /// For a vectorizer with [`Weighting::Additive`]: every linear weight per feature (the
+    /// labels', the hidden units', the gate's) as one table, built on first use, which
+    /// [`Vectorizer::dot_rows`] sums per word (not stored in the file).
+    #[serde(skip)]
+    rows: OnceLock<Option<FeatureRows>>,
 }
 
 /// A version 2 model is a version 3 model without a hidden layer.
@@ -141,6 +148,7 @@ impl From<ModelV3> for Model {
             summary: m.summary,
             hidden: m.hidden,
             gate: None,
+            rows: OnceLock::new(),
         }
     }
 }
@@ -212,6 +220,7 @@ impl Model {
             summary,
             hidden: None,
             gate: None,
+            rows: OnceLock::new(),
         })
     }
 
@@ -226,6 +235,7 @@ impl Model {
         gate.validate(self.vectorizer.len(), self.labels.len())
             .map_err(ClassifyError::Data)?;
         self.gate = Some(gate);
+        self.rows = OnceLock::new();
         Ok(self)
     }
 
@@ -250,6 +260,7 @@ impl Model {
             *b += e;
         }
         self.hidden = Some(layer);
+        self.rows = OnceLock::new();
         Ok(self)
     }
 
@@ -373,6 +384,9 @@ impl Model {
     }
 
     fn score_into(&self, entries: Entries<'_>, out: &mut Vec<f32>) {
+        if let Some(rows) = self.additive_rows() {
+            return self.score_additive(entries, rows, out);
+        }
         out.clear();
         out.extend_from_slice(&self.biases);
         // the pass over the features is compiled twice, so that a model without a gate pays
@@ -385,6 +399,67 @@ impl Model {
             None => {
                 self.margins_pass::<false>(entries, out, &[]);
             }
+        }
+        for (o, l) in out.iter_mut().zip(&self.labels) {
+            *o = l.calibration.apply(*o);
+        }
+    }
+
+    /// The weight table of an additive model (see the `rows` field); `None` for the other
+    /// weightings.
+    fn additive_rows(&self) -> Option<&FeatureRows> {
+        if self.vectorizer.params_used().weighting() != Weighting::Additive {
+            return None;
+        }
+        self.rows
+            .get_or_init(|| {
+                let nl = self.labels.len();
+                let units = self.hidden_units();
+                let width = nl + units + self.gate.is_some() as usize;
+                let nf = self.vectorizer.len();
+                let mut data = Vec::with_capacity(nf * width);
+                for f in 0..nf {
+                    data.extend((0..nl).map(|l| self.weight(f as u32, l)));
+                    if let Some(h) = &self.hidden {
+                        data.extend((0..units).map(|k| h.weight(f as u32, k)));
+                    }
+                    if let Some(g) = &self.gate {
+                        data.push(g.weights.get(f).copied().unwrap_or(0.0));
+                    }
+                }
+                // finite (validated on load) and a whole number of rows: never an error
+                FeatureRows::new(width, data).ok()
+            })
+            .as_ref()
+    }
+
+    /// [`Self::score_into`] for an additive model: the vectorizer sums the rows (labels,
+    /// hidden units, gate) per word, then the biases, the hidden layer's outputs, the gate and
+    /// the calibration are applied as in the general pass.
+    fn score_additive(&self, entries: Entries<'_>, rows: &FeatureRows, out: &mut Vec<f32>) {
+        match entries {
+            Entries::Text(t) => self.vectorizer.dot_rows(t, rows, out),
+            Entries::Tokens(tokens, range) => {
+                self.vectorizer.dot_rows_tokens(tokens, range, rows, out)
+            }
+        }
+        let nl = self.labels.len();
+        let mut act = [0f32; MAX_UNITS];
+        if let Some(h) = &self.hidden {
+            for (k, a) in act[..h.units()].iter_mut().enumerate() {
+                *a = h.b1[k] + out[nl + k];
+            }
+        }
+        let gate_sum = out[rows.width() - 1];
+        out.truncate(nl);
+        for (o, b) in out.iter_mut().zip(&self.biases) {
+            *o += b;
+        }
+        if let Some(h) = &self.hidden {
+            h.add_outputs(&act, out);
+        }
+        if let Some(g) = &self.gate {
+            g.apply(g.bias + gate_sum, out);
         }
         for (o, l) in out.iter_mut().zip(&self.labels) {
             *o = l.calibration.apply(*o);

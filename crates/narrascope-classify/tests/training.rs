@@ -438,19 +438,23 @@ fn pruning_keeps_the_features_that_move_the_margins_and_refits() {
 
 /// The toy train split three times over (the hidden layer holds out a tenth of its rows and
 /// needs at least 20), and sparse-logistic with a small hidden layer.
-fn hidden_fit() -> (Model, narrascope_classify::TrainingReport, Vec<Document>) {
-    let (train, dev) = toy();
-    let train3: Vec<Document> = train.iter().chain(&train).chain(&train).cloned().collect();
-    let p = narrascope_classify::mlp::MlpParams {
+/// A hidden layer of 4 units mixed in at weight 1, small enough for the toy corpus.
+fn toy_mlp() -> narrascope_classify::mlp::MlpParams {
+    narrascope_classify::mlp::MlpParams {
         units: 4,
         max_epochs: 40,
         learning_rate: 0.01,
         batch: 8,
         fixed_mix: Some(1.0),
         ..Default::default()
-    };
+    }
+}
+
+fn hidden_fit() -> (Model, narrascope_classify::TrainingReport, Vec<Document>) {
+    let (train, dev) = toy();
+    let train3: Vec<Document> = train.iter().chain(&train).chain(&train).cloned().collect();
     let (m, r) = params(ModelKind::SparseLogistic)
-        .mlp(p)
+        .mlp(toy_mlp())
         .fit(&train3, &dev)
         .unwrap();
     (m, r, train3)
@@ -753,4 +757,78 @@ fn a_hidden_layer_needs_sparse_logistic_and_sane_parameters() {
         .fit(&train, &dev)
         .unwrap_err();
     assert!(err.to_string().contains("units"), "{err}");
+}
+
+/// A model on an additive vectorizer scores through per-word sums of one weight table
+/// (labels, hidden units, gate): the same probabilities as the sorted vector, before and
+/// after a gate is put in, from text or tokens, and after a save and load.
+#[test]
+fn an_additive_model_scores_like_its_vector() {
+    use narrascope_features::Weighting;
+    let (train, dev) = toy();
+    let once = with_genres(&train);
+    let train: Vec<Document> = once.iter().chain(&once).chain(&once).cloned().collect();
+    let dev = with_genres(&dev);
+    let (m, _) = params(ModelKind::SparseLogistic)
+        .vectorizer(
+            Vectorizer::params()
+                .min_df(1)
+                .weighting(Weighting::Additive),
+        )
+        .mlp(toy_mlp())
+        .fit(&train, &dev)
+        .unwrap();
+    assert_eq!(
+        m.vectorizer().params_used().weighting(),
+        Weighting::Additive
+    );
+    assert_eq!(m.hidden_units(), 4);
+    let texts: Vec<&str> = train
+        .iter()
+        .chain(&dev)
+        .map(|d| d.text.as_str())
+        .chain([
+            "",
+            "join join join the caravan caravan",
+            "🔥 #KhilafahIsBack",
+        ])
+        .collect();
+    let check = |m: &Model, what: &str| {
+        let mut p = Vec::new();
+        let mut by_tokens = Vec::new();
+        for t in &texts {
+            let fast = m.score_text(t);
+            m.probabilities(&m.vectorizer().transform(t), &mut p);
+            assert_eq!(fast.len(), 2);
+            for (a, b) in fast.iter().zip(&p) {
+                assert!((a - b).abs() < 1e-5, "{what}: {a} vs {b} for {t:?}");
+            }
+            let toks = m.vectorizer().tokenizer().tokenize(t);
+            m.score_tokens_into(&toks, 0..toks.tokens().len(), &mut by_tokens);
+            assert_eq!(by_tokens, fast, "{what}: tokens of {t:?}");
+        }
+    };
+    check(&m, "hidden layer");
+    // a gate put in after the model has scored (its weight table is rebuilt)
+    let nf = m.vectorizer().len();
+    let gw: Vec<f32> = (0..nf).map(|j| (j % 5) as f32 - 1.5).collect();
+    let gate = narrascope_classify::gate::LookalikeGate::new(gw, 0.5, vec![(1.0, 0.5), (0.5, 1.0)]);
+    let gated = m.clone().with_lookalike_gate(gate).unwrap();
+    check(&gated, "gate");
+    let moved = texts
+        .iter()
+        .filter(|t| gated.score_text(t) != m.score_text(t))
+        .count();
+    assert!(
+        moved > texts.len() / 2,
+        "the gate moved {moved} scores only"
+    );
+    let back = Model::from_bytes(&gated.to_bytes()).unwrap();
+    assert_eq!(
+        back.vectorizer().params_used().weighting(),
+        Weighting::Additive
+    );
+    for t in &texts {
+        assert_eq!(back.score_text(t), gated.score_text(t), "{t:?}");
+    }
 }

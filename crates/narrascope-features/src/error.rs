@@ -70,6 +70,9 @@ pub enum FeatureError {
     /// Inconsistent serialized state.
     #[error("corrupt vectorizer state: {0}")]
     Corrupt(String),
+    /// Feature weight rows that cannot be used (see [`crate::FeatureRows::new`]).
+    #[error("feature rows: {0}")]
+    Rows(String),
 }
 
 /// Result alias.

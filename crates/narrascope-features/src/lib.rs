@@ -50,12 +50,14 @@ mod error;
 pub mod hash;
 pub mod lexicon;
 mod params;
+mod rows;
 mod sparse;
 mod vectorizer;
 
 pub use error::{FeatureError, Result};
 pub use lexicon::{LexiconMatch, LexiconMatcher, LexiconSet, MatchScratch, Narrative, Theme};
 pub use linfa::ParamGuard;
-pub use params::{FamilyWeights, VectorizerParams, VectorizerValidParams};
+pub use params::{FamilyWeights, VectorizerParams, VectorizerValidParams, Weighting};
+pub use rows::FeatureRows;
 pub use sparse::SparseVector;
 pub use vectorizer::{family, Occurrence, Vectorizer, FORMAT_VERSION, SHAPE_NAMES};

@@ -91,6 +91,86 @@ impl FamilyWeights {
     }
 }
 
+/// How a text's counts become feature values: the term frequency, and the norm each group
+/// of families (the character n-grams; every other family but shape) is divided by.
+///
+/// | variant | value of a feature counted `n` times | group norm |
+/// |---|---|---|
+/// | `Raw` | `n * idf` | L2 of the values |
+/// | `Sublinear` (default) | `(1 + ln n) * idf` | L2 of the values |
+/// | `Additive` | `n * idf` | `sqrt(sum of n * idf²)`: every occurrence counted as its own entry |
+///
+/// The three agree whenever no feature repeats in a text. `Additive` makes a text's vector a
+/// sum over its occurrences, so a linear score is a sum over its words, and a word's part
+/// can be computed once and cached: [`crate::Vectorizer::dot_rows`] scores such a model
+/// without building the vector. Repeats weigh more than under `Sublinear` (the longer
+/// hand-written passages lose a little ranking with it; short texts such as tweets rarely
+/// repeat a feature).
+///
+/// Serialised as one byte (0, 1, 2): `Raw` and `Sublinear` are the `false` and `true` of the
+/// `sublinear_tf` flag that earlier versions stored there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Weighting {
+    /// Raw counts.
+    Raw,
+    /// `1 + ln(count)`.
+    #[default]
+    Sublinear,
+    /// Raw counts, norm summed over occurrences.
+    Additive,
+}
+
+impl Weighting {
+    /// Every variant, in the order of their byte values.
+    pub const ALL: [Weighting; 3] = [Weighting::Raw, Weighting::Sublinear, Weighting::Additive];
+
+    /// The name used on command lines: `raw`, `sublinear`, `additive`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Weighting::Raw => "raw",
+            Weighting::Sublinear => "sublinear",
+            Weighting::Additive => "additive",
+        }
+    }
+
+    /// The variant called `name` (see [`Self::name`]).
+    pub fn from_name(name: &str) -> Option<Weighting> {
+        Self::ALL.into_iter().find(|w| w.name() == name)
+    }
+}
+
+impl Serialize for Weighting {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_u8(*self as u8)
+    }
+}
+
+impl<'de> Deserialize<'de> for Weighting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Weighting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a weighting byte (0 raw, 1 sublinear, 2 additive) or a boolean")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> std::result::Result<Weighting, E> {
+                Ok(if v {
+                    Weighting::Sublinear
+                } else {
+                    Weighting::Raw
+                })
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Weighting, E> {
+                Weighting::ALL
+                    .get(v as usize)
+                    .copied()
+                    .ok_or_else(|| E::custom(format!("unknown weighting {v}")))
+            }
+        }
+        d.deserialize_u8(V)
+    }
+}
+
 /// Checked vectorizer parameters.
 ///
 /// | Name | Default | Purpose | Range |
@@ -99,7 +179,7 @@ impl FamilyWeights {
 /// | `char_ngram_range` | (3, 5) | character n-gram lengths | 1 <= min <= max <= 8 |
 /// | `min_df` | 2 | minimum document frequency to enter the vocabulary | >= 1 |
 /// | `max_features` | 500,000 | vocabulary size cap (most frequent kept) | >= 1 |
-/// | `sublinear_tf` | true | `1 + ln(tf)` instead of raw counts | |
+/// | `weighting` | [`Weighting::Sublinear`] | term frequency and normalisation | see [`Weighting`] |
 /// | `weights` | see [`FamilyWeights`] | per-family weight, 0 = off | finite, >= 0 |
 /// | `tokenizer` | all steps on | tokenizer configuration | |
 /// | `lexicons` | built-in | narrative cue lexicons | |
@@ -109,7 +189,9 @@ pub struct VectorizerValidParams {
     pub(crate) char_ngram_range: (usize, usize),
     pub(crate) min_df: usize,
     pub(crate) max_features: usize,
-    pub(crate) sublinear_tf: bool,
+    /// Stored in the byte that held the `sublinear_tf` flag of earlier versions (see
+    /// [`Weighting`]), so their files still decode.
+    pub(crate) weighting: Weighting,
     pub(crate) weights: FamilyWeights,
     pub(crate) tokenizer: TokenizerConfig,
     pub(crate) lexicons: LexiconSet,
@@ -132,9 +214,13 @@ impl VectorizerValidParams {
     pub fn max_features(&self) -> usize {
         self.max_features
     }
-    /// Sublinear term frequency.
+    /// Sublinear term frequency (`1 + ln(tf)`, with L2 normalisation).
     pub fn sublinear_tf(&self) -> bool {
-        self.sublinear_tf
+        self.weighting == Weighting::Sublinear
+    }
+    /// Term frequency and normalisation.
+    pub fn weighting(&self) -> Weighting {
+        self.weighting
     }
     /// Family weights.
     pub fn weights(&self) -> &FamilyWeights {
@@ -176,11 +262,21 @@ impl VectorizerParams {
             char_ngram_range: (3, 5),
             min_df: 2,
             max_features: 500_000,
-            sublinear_tf: true,
+            weighting: Weighting::Sublinear,
             weights: FamilyWeights::default(),
             tokenizer: TokenizerConfig::default(),
             lexicons: LexiconSet::builtin(),
         })
+    }
+    /// Sublinear term frequency on (`true`, [`Weighting::Sublinear`]) or off
+    /// ([`Weighting::Raw`]).
+    pub fn sublinear_tf(mut self, on: bool) -> Self {
+        self.0.weighting = if on {
+            Weighting::Sublinear
+        } else {
+            Weighting::Raw
+        };
+        self
     }
     /// Character n-gram lengths.
     pub fn char_ngram_range(mut self, min: usize, max: usize) -> Self {
@@ -194,8 +290,8 @@ impl VectorizerParams {
         min_df: usize,
         /// Vocabulary cap.
         max_features: usize,
-        /// Sublinear term frequency.
-        sublinear_tf: bool,
+        /// Term frequency and normalisation (see [`Weighting`]).
+        weighting: Weighting,
         /// Family weights.
         weights: FamilyWeights,
         /// Tokenizer configuration.

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{FeatureError, Result};
 use crate::hash::{key, KeyHasher};
 use crate::lexicon::{LexiconMatcher, MatchScratch, Narrative};
-use crate::params::{VectorizerParams, VectorizerValidParams};
+use crate::params::{VectorizerParams, VectorizerValidParams, Weighting};
+use crate::rows::FeatureRows;
 use crate::sparse::SparseVector;
 
 /// Format version of the serialised vectorizer.
@@ -247,6 +248,41 @@ struct Scratch {
     marks: Marks,
     /// The unordered vector handed to [`Vectorizer::transform_for_each`].
     unordered: SparseVector,
+    /// Per-word sums of [`Vectorizer::dot_rows`].
+    row_words: RowCache,
+    /// The two group sums of [`Vectorizer::dot_rows`] (word-level, then character n-grams).
+    row_acc: Vec<f32>,
+}
+
+/// Per-thread cache of [`Vectorizer::dot_rows`]: for each recent word, its character
+/// n-grams' and its unigram's weighted sums of rows, so that a word seen before costs one
+/// lookup and two short vector additions.
+#[derive(Default)]
+struct RowCache {
+    /// (vectorizer, rows) the sums belong to.
+    owner: (u64, u64),
+    map: FxHashMap<InlineKey, RowEntry>,
+    /// Per entry, `2 * width` numbers from `RowEntry::at`: the character n-grams' sum of
+    /// `family weight * idf * row`, then the unigram's.
+    sums: Vec<f32>,
+}
+
+impl RowCache {
+    /// Numbers kept before the cache is emptied (bounds memory on endless streams; 16 MB).
+    const MAX_SUMS: usize = 4 << 20;
+}
+
+/// What [`Vectorizer::dot_rows`] knows about one normalised word.
+#[derive(Clone, Copy)]
+struct RowEntry {
+    /// Start of its sums in `RowCache::sums`.
+    at: u32,
+    /// Sum of idf² over its character n-grams in the vocabulary (their share of the norm).
+    char_n: f32,
+    /// Language its unigram was looked up for, `u8::MAX` for none yet.
+    uni_lang: u8,
+    /// idf² of its unigram, 0 when not in the vocabulary.
+    uni_n: f32,
 }
 
 /// Counts the occurrences of a text's features in one pass without sorting them: a small
@@ -443,14 +479,28 @@ impl Vectorizer {
 
     /// Transforms one text into `out` (reusing its allocation).
     pub fn transform_into(&self, text: &str, out: &mut SparseVector) {
+        self.with_tokens(text, |tokens, range, s| {
+            self.vectorize_range(tokens, range, s, out, None, true)
+        })
+    }
+
+    /// Tokenizes `text` (words only) into the thread's scratch and calls `f` with the tokens,
+    /// their whole range and the rest of the scratch.
+    #[inline]
+    fn with_tokens<R>(
+        &self,
+        text: &str,
+        f: impl FnOnce(&Tokenized, Range<usize>, &mut Scratch) -> R,
+    ) -> R {
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             let s = &mut *s;
             self.tokenizer.tokenize_words_into(text, &mut s.tokens);
             let n = s.tokens.tokens().len();
             let tokens = std::mem::take(&mut s.tokens);
-            self.vectorize_range(&tokens, 0..n, s, out, None, true);
+            let r = f(&tokens, 0..n, s);
             s.tokens = tokens;
+            r
         })
     }
 
@@ -458,15 +508,9 @@ impl Vectorizer {
     /// in an unspecified order: the cheapest way to take dot products (no sort, no
     /// allocation once warm). `f` may itself call the vectorizer.
     pub fn transform_for_each(&self, text: &str, f: impl FnMut(u32, f32)) {
-        let x = SCRATCH.with(|s| {
-            let mut s = s.borrow_mut();
-            let s = &mut *s;
-            self.tokenizer.tokenize_words_into(text, &mut s.tokens);
-            let n = s.tokens.tokens().len();
-            let tokens = std::mem::take(&mut s.tokens);
+        let x = self.with_tokens(text, |tokens, range, s| {
             let mut x = std::mem::take(&mut s.unordered);
-            self.vectorize_range(&tokens, 0..n, s, &mut x, None, false);
-            s.tokens = tokens;
+            self.vectorize_range(tokens, range, s, &mut x, None, false);
             x
         });
         Self::hand_out(x, f);
@@ -513,6 +557,111 @@ impl Vectorizer {
             let mut s = s.borrow_mut();
             self.vectorize_range(tokens, range, &mut s, out, occurrences, true);
         })
+    }
+
+    /// `out[k]` = the sum over the features `j` of [`Self::transform`]`(text)` of `x[j] *
+    /// rows[j][k]` (`out` is resized to `rows.width()`): the products of a linear layer,
+    /// without building the vector.
+    ///
+    /// With [`Weighting::Additive`] the vector is a sum over the text's occurrences, and this
+    /// is computed from cached per-word sums (per thread, per vectorizer and rows): a word
+    /// seen before costs one lookup instead of a dozen feature lookups, and no occurrence is
+    /// counted or sorted. With the other weightings it takes the entries of
+    /// [`Self::transform_for_each`]. Either way the result equals the dot products with the
+    /// vector up to floating-point rounding (the sums run in another order).
+    ///
+    /// ```
+    /// use narrascope_features::{FeatureRows, Vectorizer, Weighting};
+    /// let docs = ["come and join the caravan", "join us for the match", "they lied to us"];
+    /// let v = Vectorizer::params().min_df(1).weighting(Weighting::Additive).fit(&docs)?;
+    /// let rows = FeatureRows::new(1, (0..v.len()).map(|j| (j % 7) as f32 - 3.0).collect())?;
+    /// let mut out = Vec::new();
+    /// v.dot_rows("Join the caravan, join!", &rows, &mut out);
+    /// let x = v.transform("Join the caravan, join!");
+    /// let dot: f32 = x.iter().map(|(j, xj)| xj * rows.row(j).unwrap()[0]).sum();
+    /// assert!((out[0] - dot).abs() < 1e-5);
+    /// # Ok::<(), narrascope_features::FeatureError>(())
+    /// ```
+    pub fn dot_rows(&self, text: &str, rows: &FeatureRows, out: &mut Vec<f32>) {
+        self.with_tokens(text, |tokens, range, s| {
+            self.dot_range(tokens, range, s, rows, out)
+        })
+    }
+
+    /// Like [`Self::dot_rows`] on already tokenized text, restricted to the tokens `range`
+    /// (the vector of [`Self::transform_tokens`]). For the tokens of a whole text this gives
+    /// exactly what `dot_rows` gives on the text (the same sums in the same order).
+    pub fn dot_rows_tokens(
+        &self,
+        tokens: &Tokenized,
+        range: Range<usize>,
+        rows: &FeatureRows,
+        out: &mut Vec<f32>,
+    ) {
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            self.dot_range(tokens, range, &mut s, rows, out)
+        })
+    }
+
+    fn dot_range(
+        &self,
+        tokens: &Tokenized,
+        range: Range<usize>,
+        s: &mut Scratch,
+        rows: &FeatureRows,
+        out: &mut Vec<f32>,
+    ) {
+        let w = rows.width();
+        out.clear();
+        out.resize(w, 0.0);
+        if self.params.weighting != Weighting::Additive {
+            let mut x = std::mem::take(&mut s.unordered);
+            self.vectorize_range(tokens, range, s, &mut x, None, false);
+            for (&j, &v) in x.indices.iter().zip(&x.values) {
+                rows.add_scaled(j, v, out);
+            }
+            s.unordered = x;
+            return;
+        }
+        let mut cache = std::mem::take(&mut s.row_words);
+        let owner = (self.uid, rows.uid());
+        if cache.owner != owner || cache.sums.len() > RowCache::MAX_SUMS {
+            cache.map.clear();
+            cache.sums.clear();
+            cache.owner = owner;
+        }
+        let mut acc = std::mem::take(&mut s.row_acc);
+        acc.clear();
+        acc.resize(2 * w, 0.0);
+        let mut sink = AdditiveSink {
+            v: self,
+            rows,
+            cache: &mut cache,
+            acc: &mut acc,
+            n: [0.0; 2],
+        };
+        let shape = self.extract(tokens, range, s, &mut sink);
+        let n = sink.n;
+        s.row_words = cache;
+        // shape features (ids 0..11) sit outside the normalisation, as in `vectorize_range`
+        let ws = self.family_weight[family::SHAPE as usize];
+        if ws > 0.0 {
+            for (i, &v) in shape.iter().enumerate() {
+                if v != 0.0 {
+                    rows.add_scaled(i as u32, v * ws, out);
+                }
+            }
+        }
+        for (g, part) in acc.chunks_exact(w).enumerate() {
+            if n[g] > 0.0 {
+                let inv = 1.0 / n[g].sqrt();
+                for (o, &a) in out.iter_mut().zip(part) {
+                    *o += inv * a;
+                }
+            }
+        }
+        s.row_acc = acc;
     }
 
     fn vectorize_range(
@@ -568,7 +717,9 @@ impl Vectorizer {
         out.indices.reserve(hits.len());
         out.values.reserve(hits.len());
         // tf-idf, weights
-        let sub = self.params.sublinear_tf;
+        let weighting = self.params.weighting;
+        let sub = weighting == Weighting::Sublinear;
+        let additive = weighting == Weighting::Additive;
         // Character n-grams and the word-level families are L2-normalised separately (as
         // scikit-learn's stacked word and char_wb TF-IDF matrices are), then scaled by their
         // family weights: otherwise the many character n-grams of each word drown the words.
@@ -594,7 +745,12 @@ impl Vectorizer {
             if v != 0.0 {
                 out.indices.push(h.id());
                 out.values.push(v);
-                norm2[(h.family() == family::CHAR) as usize] += v * v;
+                // additive: each occurrence adds its idf² (see `Weighting::Additive`)
+                norm2[(h.family() == family::CHAR) as usize] += if additive {
+                    n * h.idf() * h.idf()
+                } else {
+                    v * v
+                };
                 s.fams.push(h.family());
             }
         }
@@ -1100,6 +1256,109 @@ impl Sink for TransformSink<'_> {
                     }));
                 }
             }
+        }
+    }
+}
+
+/// The sink of [`Vectorizer::dot_rows`] for [`Weighting::Additive`]: adds each occurrence's
+/// `family weight * idf * row` to its group's sum and its idf² to the group's norm, taking a
+/// word's part from the per-word cache.
+struct AdditiveSink<'a> {
+    v: &'a Vectorizer,
+    rows: &'a FeatureRows,
+    cache: &'a mut RowCache,
+    /// Group 0 (every family but shape and character n-grams), then group 1 (characters).
+    acc: &'a mut [f32],
+    /// Each group's sum of idf² over its occurrences.
+    n: [f32; 2],
+}
+
+impl AdditiveSink<'_> {
+    #[inline]
+    fn add(&mut self, id: u32, fam: u8, idf: f32) {
+        let g = (fam == family::CHAR) as usize;
+        let w = self.rows.width();
+        self.n[g] += idf * idf;
+        let scale = self.v.family_weight[fam as usize & 0xf] * idf;
+        self.rows
+            .add_scaled(id, scale, &mut self.acc[g * w..(g + 1) * w]);
+    }
+
+    /// Adds a cached word's part (`w` numbers from `at`) to group `g`.
+    #[inline]
+    fn add_cached(&mut self, g: usize, at: usize, n: f32) {
+        let w = self.rows.width();
+        self.n[g] += n;
+        let part = &self.cache.sums[at..at + w];
+        for (a, &x) in self.acc[g * w..(g + 1) * w].iter_mut().zip(part) {
+            *a += x;
+        }
+    }
+}
+
+impl Sink for AdditiveSink<'_> {
+    #[inline]
+    fn emit(&mut self, k: u64, fam: u8, _span: Option<Span>, _name: &dyn Fn() -> String) {
+        if let Some(&(id, idf)) = self.v.index.get(&k) {
+            self.add(id, fam, idf);
+        }
+    }
+
+    fn word(&mut self, v: &Vectorizer, w: WordForms<'_>, s: &mut Scratch) {
+        let Some(wkey) = InlineKey::new(w.norm) else {
+            // long words: computed every time, never cached (as in the transform)
+            let mut plain =
+                FnSink(|k, fam, span, name: &dyn Fn() -> String| self.emit(k, fam, span, name));
+            return plain.word(v, w, s);
+        };
+        let width = self.rows.width();
+        let mut e = match self.cache.map.get(&wkey) {
+            Some(&e) => e,
+            None => {
+                let at = self.cache.sums.len();
+                self.cache.sums.resize(at + 2 * width, 0.0);
+                let (index, rows) = (&v.index, self.rows);
+                let fw = v.family_weight[family::CHAR as usize];
+                let sums = &mut self.cache.sums[at..at + width];
+                let mut char_n = 0f32;
+                v.char_ngrams(w.norm, &mut s.padded, &mut s.offs, |k, _| {
+                    if let Some(&(id, idf)) = index.get(&k) {
+                        char_n += idf * idf;
+                        rows.add_scaled(id, fw * idf, sums);
+                    }
+                });
+                let e = RowEntry {
+                    at: at as u32,
+                    char_n,
+                    uni_lang: u8::MAX,
+                    uni_n: 0.0,
+                };
+                self.cache.map.insert(wkey, e);
+                e
+            }
+        };
+        let at = e.at as usize;
+        if w.unigram {
+            if e.uni_lang != w.lang {
+                let uni = &mut self.cache.sums[at + width..at + 2 * width];
+                uni.fill(0.0);
+                e.uni_n = 0.0;
+                if let Some(&(id, idf)) = v.index.get(&key(family::WORD1, w.stem)) {
+                    e.uni_n = idf * idf;
+                    let fw = v.family_weight[family::WORD1 as usize];
+                    self.rows.add_scaled(id, fw * idf, uni);
+                }
+                e.uni_lang = w.lang;
+                if let Some(slot) = self.cache.map.get_mut(&wkey) {
+                    *slot = e;
+                }
+            }
+            if e.uni_n > 0.0 {
+                self.add_cached(0, at + width, e.uni_n);
+            }
+        }
+        if w.chars && e.char_n > 0.0 {
+            self.add_cached(1, at, e.char_n);
         }
     }
 }

@@ -299,3 +299,218 @@ fn for_each_gives_the_entries_of_transform() {
         }
     }
 }
+
+/// A table of `width` pseudo-random numbers per feature for the first `len` features.
+fn rows_for(len: usize, width: usize, seed: u32) -> narrascope_features::FeatureRows {
+    let data = (0..len * width)
+        .map(|i| {
+            let h = (i as u32 ^ seed).wrapping_mul(0x9E37_79B9).rotate_left(13);
+            (h % 2001) as f32 / 1000.0 - 1.0
+        })
+        .collect();
+    narrascope_features::FeatureRows::new(width, data).unwrap()
+}
+
+/// `x · rows`, and the sum of the absolute products (the scale of the rounding error).
+fn dot(x: &SparseVector, rows: &narrascope_features::FeatureRows) -> (Vec<f32>, Vec<f32>) {
+    let (mut d, mut mag) = (vec![0f32; rows.width()], vec![0f32; rows.width()]);
+    for (j, v) in x.iter() {
+        if let Some(r) = rows.row(j) {
+            for k in 0..rows.width() {
+                d[k] += v * r[k];
+                mag[k] += (v * r[k]).abs();
+            }
+        }
+    }
+    (d, mag)
+}
+
+fn assert_close(got: &[f32], want: &(Vec<f32>, Vec<f32>), what: &str) {
+    assert_eq!(got.len(), want.0.len(), "{what}");
+    for (k, ((g, w), mag)) in got.iter().zip(&want.0).zip(&want.1).enumerate() {
+        let tol = 1e-5 * mag.max(1.0);
+        assert!((g - w).abs() <= tol, "{what}: column {k}: {g} against {w}");
+    }
+}
+
+/// Additive weighting counts every occurrence in the norm: a word repeated k times weighs
+/// sqrt(k) times a single one (sublinear and raw tf: the same as once, after normalisation).
+#[test]
+fn additive_weighting_norms_over_occurrences() {
+    use narrascope_features::{FamilyWeights, Weighting};
+    let only_words = FamilyWeights {
+        word_unigrams: 1.0,
+        word_ngrams: 0.0,
+        char_ngrams: 0.0,
+        hashtags: 0.0,
+        mentions: 0.0,
+        domains: 0.0,
+        emoji: 0.0,
+        lexicons: 0.0,
+        shape: 0.0,
+        quoted_words: 0.0,
+    };
+    let fit = |w: Weighting| {
+        Vectorizer::params()
+            .min_df(1)
+            .weights(only_words.clone())
+            .weighting(w)
+            .fit(DOCS)
+            .unwrap()
+    };
+    let (add, sub, raw) = (
+        fit(Weighting::Additive),
+        fit(Weighting::Sublinear),
+        fit(Weighting::Raw),
+    );
+    assert_eq!(add.params_used().weighting(), Weighting::Additive);
+    assert!(!add.params_used().sublinear_tf() && sub.params_used().sublinear_tf());
+    let one = |v: &Vectorizer, t: &str| {
+        let x = v.transform(t);
+        assert_eq!(x.nnz(), 1, "{t}");
+        x.values[0]
+    };
+    for k in [1usize, 2, 3, 5] {
+        let t = vec!["caravan"; k].join(" ");
+        assert!((one(&add, &t) - (k as f32).sqrt()).abs() < 1e-5, "{k}");
+        assert!((one(&sub, &t) - 1.0).abs() < 1e-6 && (one(&raw, &t) - 1.0).abs() < 1e-6);
+    }
+    // two words, one repeated: additive values n·idf / sqrt(sum of n·idf²)
+    let x = add.transform("caravan caravan martyrs");
+    let y = add.transform("caravan martyrs");
+    let (a, b) = (y.values[0], y.values[1]); // idf / sqrt(idf_a² + idf_b²), per word
+    let (ia, ib) = (a, b); // proportional to idf
+    let norm = (2.0 * ia * ia + ib * ib).sqrt();
+    let want = SparseVector {
+        indices: y.indices.clone(),
+        values: vec![2.0 * ia / norm, ib / norm],
+    };
+    for (got, want) in x.values.iter().zip(&want.values) {
+        assert!((got - want).abs() < 1e-5, "{x:?} against {want:?}");
+    }
+    // without repeats the weightings agree (the default fit, every family)
+    let full = |w| {
+        Vectorizer::params()
+            .min_df(1)
+            .weighting(w)
+            .fit(DOCS)
+            .unwrap()
+    };
+    let (fa, fs) = (full(Weighting::Additive), full(Weighting::Sublinear));
+    let t = "Officials said the court sentenced two men";
+    let (xa, xs) = (fa.transform(t), fs.transform(t));
+    assert_eq!(xa.indices, xs.indices);
+    for (p, q) in xa.values.iter().zip(&xs.values) {
+        assert!((p - q).abs() < 1e-6);
+    }
+    // the weighting byte: old files stored `sublinear_tf` there (false 0, true 1)
+    for w in Weighting::ALL {
+        let bytes = bincode::serde::encode_to_vec(w, bincode::config::standard()).unwrap();
+        assert_eq!(bytes, [w as u8]);
+        assert_eq!(Weighting::from_name(w.name()), Some(w));
+    }
+    let old = bincode::serde::encode_to_vec(true, bincode::config::standard()).unwrap();
+    let (w, _): (Weighting, usize) =
+        bincode::serde::decode_from_slice(&old, bincode::config::standard()).unwrap();
+    assert_eq!(w, Weighting::Sublinear);
+    assert!(
+        bincode::serde::decode_from_slice::<Weighting, _>(&[3], bincode::config::standard())
+            .is_err()
+    );
+}
+
+/// `dot_rows` gives the dot products of the transform's vector with the rows, for every
+/// weighting, cold or warm, across row tables and vectorizers sharing a thread, and by
+/// token ranges.
+#[test]
+fn dot_rows_equals_the_dot_products_of_the_vector() {
+    use narrascope_features::Weighting;
+    let long = "the caravan of the khilafahkhilafahkhilafahkhilafahkhilafahkhilafahkhilafah leaves";
+    let mut texts: Vec<&str> = DOCS.to_vec();
+    texts.extend([
+        "join join join the caravan, the caravan, the caravan of the khilafah khilafah",
+        "#KhilafahIsBack @someone https://example.org/x 🔥🔥 \"join us\" m4ke h1jr4h!!",
+        "die Brüder und die Schwestern kommen, running und joining, wir kommen",
+        "the brothers kept running and joining",
+        "les frères et les soeurs, running et joining, nous partons",
+        "الدولة الإسلامية باقية",
+        long,
+        "",
+        "!!!",
+        "They lied. I escaped! The caravan? Join join.",
+    ]);
+    for w in Weighting::ALL {
+        // fitted on the texts themselves, so that the words of every language (whose stems
+        // differ by language: `running`) are in the vocabulary
+        let v = Vectorizer::params()
+            .min_df(1)
+            .weighting(w)
+            .fit(&texts)
+            .unwrap();
+        let other = Vectorizer::params()
+            .min_df(1)
+            .weighting(w)
+            .fit(&DOCS[2..])
+            .unwrap();
+        // rows for all features, and rows covering only the first half (the rest weigh 0)
+        let tables = [rows_for(v.len(), 3, 1), rows_for(v.len() / 2, 2, 7)];
+        let cold: Vec<Vec<Vec<f32>>> = texts
+            .iter()
+            .map(|t| {
+                let (v, t, tables) = (v.clone(), t.to_string(), tables.clone());
+                std::thread::spawn(move || {
+                    tables
+                        .iter()
+                        .map(|r| {
+                            let mut out = Vec::new();
+                            v.dot_rows(&t, r, &mut out);
+                            out
+                        })
+                        .collect()
+                })
+                .join()
+                .unwrap()
+            })
+            .collect();
+        let mut out = vec![9.0; 5];
+        // round 0 keeps one vectorizer and one table per pass, so that later texts find the
+        // words of earlier ones cached (in another language: `running`); round 1 switches
+        // vectorizers and tables at every call
+        for round in 0..2 {
+            for (r, ri) in tables.iter().zip(0..) {
+                for (t, cold) in texts.iter().zip(&cold) {
+                    let c = &cold[ri];
+                    let want = dot(&v.transform(t), r);
+                    assert_close(c, &want, &format!("{w:?} cold: {t}"));
+                    v.dot_rows(t, r, &mut out);
+                    assert_close(&out, &want, &format!("{w:?} warm: {t}"));
+                    if round == 0 {
+                        continue;
+                    }
+                    // another vectorizer's and another table's sums never leak into these
+                    other.dot_rows(t, r, &mut out);
+                    assert_close(&out, &dot(&other.transform(t), r), &format!("{w:?} other"));
+                    let r2 = &tables[1 - ri];
+                    v.dot_rows(t, r2, &mut out);
+                    assert_close(&out, &dot(&v.transform(t), r2), &format!("{w:?} table"));
+                    // by tokens: the whole text gives the text's bits; sentences their own
+                    let toks = v.tokenizer().tokenize(t);
+                    v.dot_rows(t, r, &mut out);
+                    let mut by_tokens = Vec::new();
+                    v.dot_rows_tokens(&toks, 0..toks.tokens().len(), r, &mut by_tokens);
+                    assert_eq!(by_tokens, out, "{w:?} tokens: {t}");
+                    for s in toks.sentences() {
+                        let mut x = SparseVector::new();
+                        v.transform_tokens(&toks, s.tokens.clone(), &mut x, None);
+                        v.dot_rows_tokens(&toks, s.tokens.clone(), r, &mut by_tokens);
+                        assert_close(&by_tokens, &dot(&x, r), &format!("{w:?} sentence: {t}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(narrascope_features::FeatureRows::new(0, vec![]).is_err());
+    assert!(narrascope_features::FeatureRows::new(2, vec![1.0]).is_err());
+    let err = narrascope_features::FeatureRows::new(2, vec![1.0, f32::NAN]).unwrap_err();
+    assert!(err.to_string().contains("feature 0, column 1"), "{err}");
+}
