@@ -561,7 +561,7 @@ impl Tokenizer {
         let mut pieces = std::mem::take(&mut out.pieces);
         raws.clear();
         chunks(src, |start, chunk| {
-            self.chunk_tokens(src, start, chunk, &mut raws, &mut pieces)
+            self.chunk_tokens_cached(&mut cache, src, start, chunk, &mut raws, &mut pieces)
         });
         // 2. separated letters across white space / dashes
         if cfg.separated_letters {
@@ -852,6 +852,45 @@ impl Tokenizer {
 
         out.clean = clean;
         out.shifts = shifts;
+    }
+
+    /// [`Self::chunk_tokens`] through the cache's chunk table: a plain ASCII word or number
+    /// directly, a short chunk of another shape from the cache when it was split before.
+    #[inline]
+    fn chunk_tokens_cached(
+        &self,
+        cache: &mut WordCache,
+        src: &str,
+        start: usize,
+        chunk: &str,
+        raws: &mut Vec<Raw>,
+        pieces: &mut Vec<Piece>,
+    ) {
+        let b = chunk.as_bytes();
+        if b.len() > WordCache::MAX_WORD_BYTES
+            || b.iter().all(u8::is_ascii_alphabetic)
+            || b.iter().all(u8::is_ascii_digit)
+        {
+            return self.chunk_tokens(src, start, chunk, raws, pieces);
+        }
+        if let Some(cached) = cache.chunk(chunk) {
+            raws.extend(cached.iter().map(|r| Raw {
+                start: r.start + start,
+                end: r.end + start,
+                ..*r
+            }));
+            return;
+        }
+        let first = raws.len();
+        self.chunk_tokens(src, start, chunk, raws, pieces);
+        cache.insert_chunk(
+            chunk,
+            raws[first..].iter().map(|r| Raw {
+                start: r.start - start,
+                end: r.end - start,
+                ..*r
+            }),
+        );
     }
 
     /// Splits one white-space-free chunk into raw tokens.

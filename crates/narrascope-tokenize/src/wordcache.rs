@@ -13,6 +13,7 @@ use std::cell::RefCell;
 use rustc_hash::FxHashMap;
 
 use crate::inline_key::InlineKey;
+use crate::tokenizer::Raw;
 
 /// What the tokenizer knows about one raw word. Its strings live in the cache's arena
 /// ([`WordCache::str_of`]): one contiguous buffer instead of a heap allocation per string, so
@@ -40,6 +41,12 @@ pub(crate) struct WordCache {
     pub entries: Vec<WordEntry>,
     /// The entries' normalised forms and stems, back to back.
     pub arena: String,
+    /// Chunk (a white-space-free run of text, as written) → the range of `chunk_raws` that
+    /// holds its raw tokens: splitting a chunk with punctuation, symbols or non-ASCII letters
+    /// into tokens (UAX #29) costs more than a lookup, and such chunks recur too.
+    chunks: FxHashMap<InlineKey, (u32, u32)>,
+    /// The cached chunks' raw tokens, offsets relative to the chunk.
+    chunk_raws: Vec<Raw>,
 }
 
 impl WordCache {
@@ -64,7 +71,29 @@ impl WordCache {
             self.maps[1].clear();
             self.entries.clear();
             self.arena.clear();
-            self.owner = owner;
+        }
+        // chunks depend on the tokenizer's switches (leetspeak, separated letters)
+        if self.owner != owner || self.chunk_raws.len() >= Self::MAX_WORDS {
+            self.chunks.clear();
+            self.chunk_raws.clear();
+        }
+        self.owner = owner;
+    }
+
+    /// The raw tokens of `chunk` (at most [`Self::MAX_WORD_BYTES`] long), offsets relative
+    /// to it, if cached.
+    #[inline]
+    pub fn chunk(&self, chunk: &str) -> Option<&[Raw]> {
+        let &(a, b) = self.chunks.get(&InlineKey::new(chunk)?)?;
+        Some(&self.chunk_raws[a as usize..b as usize])
+    }
+
+    /// Caches the raw tokens of `chunk` (offsets relative to it).
+    pub fn insert_chunk(&mut self, chunk: &str, raws: impl IntoIterator<Item = Raw>) {
+        if let Some(k) = InlineKey::new(chunk) {
+            let a = self.chunk_raws.len() as u32;
+            self.chunk_raws.extend(raws);
+            self.chunks.insert(k, (a, self.chunk_raws.len() as u32));
         }
     }
 
