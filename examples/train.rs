@@ -69,9 +69,10 @@ struct Args {
     /// Longest word n-gram (1 to 3) [default: 2].
     #[arg(long)]
     word_ngrams: Option<usize>,
-    /// Term frequency and normalisation: sublinear (1 + ln tf, L2 norm), raw (tf, L2 norm) or
-    /// additive (tf, each occurrence counted in the norm: scoring sums cached per-word parts,
-    /// faster on streams of short texts) [default: sublinear].
+    /// Term frequency and normalisation: sublinear (1 + ln tf, L2 norm), raw (tf, L2 norm),
+    /// additive (tf, each occurrence counted in the norm) or distinct (each distinct word
+    /// once, word-level features binary); with additive and distinct, scoring sums cached
+    /// per-word parts, faster on streams of short texts [default: sublinear].
     #[arg(long)]
     weighting: Option<String>,
     /// Weight of a feature family, as NAME=WEIGHT (0 switches it off); names: word_unigrams,

@@ -218,7 +218,7 @@ fn bad_arguments_and_bad_lines_are_clear_errors() {
         ),
         (
             &["--weighting", "log"],
-            "--weighting: unknown weighting \"log\" (known: raw, sublinear, additive)",
+            "--weighting: unknown weighting \"log\" (known: raw, sublinear, additive, distinct)",
         ),
         (
             &["--family-weight", "colour=2"],

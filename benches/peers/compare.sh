@@ -25,8 +25,8 @@
 # A kind KIND-pN trains KIND with `--prune-to N` (its N most used features, refitted),
 # KIND[-pN]-hU adds a hidden layer of U units (`--mlp-units U`), KIND[-pN][-hU]-nolex
 # switches the lexicon family off (`--family-weight lexicons=0`: no lexicon pass when scoring),
-# and KIND[-pN][-hU][-nolex]-add trains with `--weighting additive` (scoring sums cached
-# per-word parts).
+# and KIND[-pN][-hU][-nolex]-add and -dist train with `--weighting additive` and
+# `--weighting distinct` (scoring sums cached per-word parts).
 #
 # Training uses all cores (rayon; RAYON_NUM_THREADS=1 in the environment makes it one
 # thread); peers.py fits on one thread. Everything else is timed on one thread.
@@ -114,11 +114,14 @@ run_dataset() {
         # KIND-pN: the learner KIND pruned to its N most used features (train --prune-to N);
         # KIND[-pN]-hU: with a hidden layer of U units (train --mlp-units U);
         # KIND[-pN][-hU]-nolex: without the lexicon family (train --family-weight lexicons=0)
-        # KIND[-pN][-hU][-nolex]-add: additive weighting (train --weighting additive)
+        # KIND[-pN][-hU][-nolex]-add / -dist: additive / distinct weighting (train --weighting)
         local kind_args=() base=$k
         if [[ $base =~ ^(.*)-add$ ]]; then
             base=${BASH_REMATCH[1]}
             kind_args+=(--weighting additive)
+        elif [[ $base =~ ^(.*)-dist$ ]]; then
+            base=${BASH_REMATCH[1]}
+            kind_args+=(--weighting distinct)
         fi
         if [[ $base =~ ^(.*)-nolex$ ]]; then
             base=${BASH_REMATCH[1]}

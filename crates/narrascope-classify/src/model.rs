@@ -15,7 +15,7 @@ use std::path::Path;
 
 use std::sync::OnceLock;
 
-use narrascope_features::{FeatureRows, Occurrence, SparseVector, Vectorizer, Weighting};
+use narrascope_features::{FeatureRows, Occurrence, SparseVector, Vectorizer};
 use narrascope_tokenize::Tokenized;
 use serde::{Deserialize, Serialize};
 
@@ -116,7 +116,8 @@ pub struct Model {
     hidden: Option<HiddenLayer>,
     /// A look-alike gate that pulls gated labels' margins down (see [`crate::gate`]).
     gate: Option<LookalikeGate>,
-    /// For a vectorizer with [`Weighting::Additive`]: every linear weight per feature (the
+    /// For a vectorizer whose vectors sum over words
+    /// ([`narrascope_features::Weighting::sums_over_words`]): every linear weight per feature (the
     /// labels', the hidden units', the gate's) as one table, built on first use, which
     /// [`Vectorizer::dot_rows`] sums per word (not stored in the file).
     #[serde(skip)]
@@ -405,10 +406,10 @@ impl Model {
         }
     }
 
-    /// The weight table of an additive model (see the `rows` field); `None` for the other
-    /// weightings.
+    /// The weight table of an additive or distinct model (see the `rows` field); `None` for
+    /// the other weightings.
     fn additive_rows(&self) -> Option<&FeatureRows> {
-        if self.vectorizer.params_used().weighting() != Weighting::Additive {
+        if !self.vectorizer.params_used().weighting().sums_over_words() {
             return None;
         }
         self.rows
@@ -433,7 +434,7 @@ impl Model {
             .as_ref()
     }
 
-    /// [`Self::score_into`] for an additive model: the vectorizer sums the rows (labels,
+    /// [`Self::score_into`] for an additive or distinct model: the vectorizer sums the rows (labels,
     /// hidden units, gate) per word, then the biases, the hidden layer's outputs, the gate and
     /// the calibration are applied as in the general pass.
     fn score_additive(&self, entries: Entries<'_>, rows: &FeatureRows, out: &mut Vec<f32>) {

@@ -764,24 +764,25 @@ fn a_hidden_layer_needs_sparse_logistic_and_sane_parameters() {
 /// after a gate is put in, from text or tokens, and after a save and load.
 #[test]
 fn an_additive_model_scores_like_its_vector() {
-    use narrascope_features::Weighting;
+    for w in [
+        narrascope_features::Weighting::Additive,
+        narrascope_features::Weighting::Distinct,
+    ] {
+        additive_model_scores_like_its_vector(w);
+    }
+}
+
+fn additive_model_scores_like_its_vector(weighting: narrascope_features::Weighting) {
     let (train, dev) = toy();
     let once = with_genres(&train);
     let train: Vec<Document> = once.iter().chain(&once).chain(&once).cloned().collect();
     let dev = with_genres(&dev);
     let (m, _) = params(ModelKind::SparseLogistic)
-        .vectorizer(
-            Vectorizer::params()
-                .min_df(1)
-                .weighting(Weighting::Additive),
-        )
+        .vectorizer(Vectorizer::params().min_df(1).weighting(weighting))
         .mlp(toy_mlp())
         .fit(&train, &dev)
         .unwrap();
-    assert_eq!(
-        m.vectorizer().params_used().weighting(),
-        Weighting::Additive
-    );
+    assert_eq!(m.vectorizer().params_used().weighting(), weighting);
     assert_eq!(m.hidden_units(), 4);
     let texts: Vec<&str> = train
         .iter()
@@ -824,10 +825,7 @@ fn an_additive_model_scores_like_its_vector() {
         "the gate moved {moved} scores only"
     );
     let back = Model::from_bytes(&gated.to_bytes()).unwrap();
-    assert_eq!(
-        back.vectorizer().params_used().weighting(),
-        Weighting::Additive
-    );
+    assert_eq!(back.vectorizer().params_used().weighting(), weighting);
     for t in &texts {
         assert_eq!(back.score_text(t), gated.score_text(t), "{t:?}");
     }

@@ -99,15 +99,19 @@ impl FamilyWeights {
 /// | `Raw` | `n * idf` | L2 of the values |
 /// | `Sublinear` (default) | `(1 + ln n) * idf` | L2 of the values |
 /// | `Additive` | `n * idf` | `sqrt(sum of n * idf²)`: every occurrence counted as its own entry |
+/// | `Distinct` | `idf` for a word-level feature (binary); for a character n-gram, `d * idf`, `d` the number of distinct words of the text that contain it | `sqrt(sum of d * idf²)` (`d` = 1 for word-level features) |
 ///
-/// The three agree whenever no feature repeats in a text. `Additive` makes a text's vector a
+/// The four agree whenever no feature repeats in a text. `Additive` makes a text's vector a
 /// sum over its occurrences, so a linear score is a sum over its words, and a word's part
 /// can be computed once and cached: [`crate::Vectorizer::dot_rows`] scores such a model
 /// without building the vector. Repeats weigh more than under `Sublinear` (the longer
 /// hand-written passages lose a little ranking with it; short texts such as tweets rarely
-/// repeat a feature).
+/// repeat a feature). `Distinct` counts each distinct word of a text once and each
+/// word-level feature (unigram, n-gram, hashtag, lexicon theme, ...) at most once: still a
+/// sum over the distinct words, so `dot_rows` caches it the same way (with a per-text set of
+/// the words and features already counted), without `Additive`'s weight on repeats.
 ///
-/// Serialised as one byte (0, 1, 2): `Raw` and `Sublinear` are the `false` and `true` of the
+/// Serialised as one byte (0 to 3): `Raw` and `Sublinear` are the `false` and `true` of the
 /// `sublinear_tf` flag that earlier versions stored there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Weighting {
@@ -118,19 +122,33 @@ pub enum Weighting {
     Sublinear,
     /// Raw counts, norm summed over occurrences.
     Additive,
+    /// Each distinct word counted once, word-level features binary.
+    Distinct,
 }
 
 impl Weighting {
     /// Every variant, in the order of their byte values.
-    pub const ALL: [Weighting; 3] = [Weighting::Raw, Weighting::Sublinear, Weighting::Additive];
+    pub const ALL: [Weighting; 4] = [
+        Weighting::Raw,
+        Weighting::Sublinear,
+        Weighting::Additive,
+        Weighting::Distinct,
+    ];
 
-    /// The name used on command lines: `raw`, `sublinear`, `additive`.
+    /// The name used on command lines: `raw`, `sublinear`, `additive`, `distinct`.
     pub fn name(self) -> &'static str {
         match self {
             Weighting::Raw => "raw",
             Weighting::Sublinear => "sublinear",
             Weighting::Additive => "additive",
+            Weighting::Distinct => "distinct",
         }
+    }
+
+    /// Whether a text's vector is a sum over its (distinct) words, which
+    /// [`crate::Vectorizer::dot_rows`] exploits: `Additive` and `Distinct`.
+    pub fn sums_over_words(self) -> bool {
+        matches!(self, Weighting::Additive | Weighting::Distinct)
     }
 
     /// The variant called `name` (see [`Self::name`]).
@@ -151,7 +169,9 @@ impl<'de> Deserialize<'de> for Weighting {
         impl serde::de::Visitor<'_> for V {
             type Value = Weighting;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a weighting byte (0 raw, 1 sublinear, 2 additive) or a boolean")
+                f.write_str(
+                    "a weighting byte (0 raw, 1 sublinear, 2 additive, 3 distinct) or a boolean",
+                )
             }
             fn visit_bool<E: serde::de::Error>(self, v: bool) -> std::result::Result<Weighting, E> {
                 Ok(if v {

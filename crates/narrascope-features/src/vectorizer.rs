@@ -252,6 +252,11 @@ struct Scratch {
     row_words: RowCache,
     /// The two group sums of [`Vectorizer::dot_rows`] (word-level, then character n-grams).
     row_acc: Vec<f32>,
+    /// [`Weighting::Distinct`]: hashes of the normalised words of the text already counted.
+    seen_words: FxHashSet<u64>,
+    /// [`Weighting::Distinct`] in [`Vectorizer::dot_rows`]: the word-level features of the
+    /// text already counted.
+    seen_ids: FxHashSet<u32>,
 }
 
 /// Per-thread cache of [`Vectorizer::dot_rows`]: for each recent word, its character
@@ -283,6 +288,8 @@ struct RowEntry {
     uni_lang: u8,
     /// idf² of its unigram, 0 when not in the vocabulary.
     uni_n: f32,
+    /// Its unigram's id (when `uni_n` > 0).
+    uni_id: u32,
 }
 
 /// Counts the occurrences of a text's features in one pass without sorting them: a small
@@ -615,7 +622,7 @@ impl Vectorizer {
         let w = rows.width();
         out.clear();
         out.resize(w, 0.0);
-        if self.params.weighting != Weighting::Additive {
+        if !self.params.weighting.sums_over_words() {
             let mut x = std::mem::take(&mut s.unordered);
             self.vectorize_range(tokens, range, s, &mut x, None, false);
             for (&j, &v) in x.indices.iter().zip(&x.values) {
@@ -634,16 +641,20 @@ impl Vectorizer {
         let mut acc = std::mem::take(&mut s.row_acc);
         acc.clear();
         acc.resize(2 * w, 0.0);
+        let mut seen = std::mem::take(&mut s.seen_ids);
+        seen.clear();
         let mut sink = AdditiveSink {
             v: self,
             rows,
             cache: &mut cache,
             acc: &mut acc,
             n: [0.0; 2],
+            seen: (self.params.weighting == Weighting::Distinct).then_some(&mut seen),
         };
         let shape = self.extract(tokens, range, s, &mut sink);
         let n = sink.n;
         s.row_words = cache;
+        s.seen_ids = seen;
         // shape features (ids 0..11) sit outside the normalisation, as in `vectorize_range`
         let ws = self.family_weight[family::SHAPE as usize];
         if ws > 0.0 {
@@ -719,7 +730,8 @@ impl Vectorizer {
         // tf-idf, weights
         let weighting = self.params.weighting;
         let sub = weighting == Weighting::Sublinear;
-        let additive = weighting == Weighting::Additive;
+        let additive = weighting.sums_over_words();
+        let distinct = weighting == Weighting::Distinct;
         // Character n-grams and the word-level families are L2-normalised separately (as
         // scikit-learn's stacked word and char_wb TF-IDF matrices are), then scaled by their
         // family weights: otherwise the many character n-grams of each word drown the words.
@@ -739,13 +751,20 @@ impl Vectorizer {
                 i = j;
                 n
             };
+            // distinct: word-level features are binary (the character n-grams' counts are
+            // of distinct words already: `extract` skips a word seen before in the text)
+            let n = if distinct && h.family() != family::CHAR {
+                1.0
+            } else {
+                n
+            };
             // 1 + ln(1) is exactly 1: skip the logarithm for the common single occurrence
             let tf = if sub && n > 1.0 { 1.0 + n.ln() } else { n };
             let v = tf * h.idf();
             if v != 0.0 {
                 out.indices.push(h.id());
                 out.values.push(v);
-                // additive: each occurrence adds its idf² (see `Weighting::Additive`)
+                // additive, distinct: each counted occurrence adds its idf² (see `Weighting`)
                 norm2[(h.family() == family::CHAR) as usize] += if additive {
                     n * h.idf() * h.idf()
                 } else {
@@ -818,6 +837,11 @@ impl Vectorizer {
         let toks = &tokens.tokens()[range.clone()];
         // the text's language as a number (the word cache keys unigrams on it; never u8::MAX)
         let lang = tokens.language().map_or(254, |l| l as u8);
+        // distinct weighting: each distinct word's unigram and character n-grams once
+        let distinct = self.params.weighting == Weighting::Distinct;
+        if distinct {
+            s.seen_words.clear();
+        }
         let order = self.params.word_ngram_order;
         // sliding window of the last words for n-grams: (form, span start)
         let mut win: [(&str, usize); 2] = [("", 0); 2];
@@ -847,7 +871,10 @@ impl Vectorizer {
                     if w.quoted_words > 0.0 && t.flags & flags::QUOTED != 0 {
                         emit_one(sink, family::QUOTED, "q", stem, t.span);
                     }
-                    if !t.stopword && (w.word_unigrams > 0.0 || w.char_ngrams > 0.0) {
+                    if !t.stopword
+                        && (w.word_unigrams > 0.0 || w.char_ngrams > 0.0)
+                        && (!distinct || s.seen_words.insert(word_hash(norm)))
+                    {
                         let forms = WordForms {
                             norm,
                             stem,
@@ -1104,6 +1131,13 @@ impl Vectorizer {
     }
 }
 
+/// A word's identity for [`Weighting::Distinct`]'s per-text set of words.
+#[inline]
+fn word_hash(norm: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(norm)
+}
+
 /// Emits a feature made of one string of family `fam`: its key, and the readable name
 /// `prefix:s` built only when asked for.
 #[inline]
@@ -1271,11 +1305,23 @@ struct AdditiveSink<'a> {
     acc: &'a mut [f32],
     /// Each group's sum of idf² over its occurrences.
     n: [f32; 2],
+    /// [`Weighting::Distinct`]: the word-level features counted so far (each counts once).
+    seen: Option<&'a mut FxHashSet<u32>>,
 }
 
 impl AdditiveSink<'_> {
+    /// Whether word-level feature `id` is to be counted (always, but only once under
+    /// [`Weighting::Distinct`]).
+    #[inline]
+    fn first(&mut self, id: u32) -> bool {
+        self.seen.as_deref_mut().is_none_or(|s| s.insert(id))
+    }
+
     #[inline]
     fn add(&mut self, id: u32, fam: u8, idf: f32) {
+        if fam != family::CHAR && !self.first(id) {
+            return;
+        }
         let g = (fam == family::CHAR) as usize;
         let w = self.rows.width();
         self.n[g] += idf * idf;
@@ -1332,6 +1378,7 @@ impl Sink for AdditiveSink<'_> {
                     char_n,
                     uni_lang: u8::MAX,
                     uni_n: 0.0,
+                    uni_id: 0,
                 };
                 self.cache.map.insert(wkey, e);
                 e
@@ -1345,6 +1392,7 @@ impl Sink for AdditiveSink<'_> {
                 e.uni_n = 0.0;
                 if let Some(&(id, idf)) = v.index.get(&key(family::WORD1, w.stem)) {
                     e.uni_n = idf * idf;
+                    e.uni_id = id;
                     let fw = v.family_weight[family::WORD1 as usize];
                     self.rows.add_scaled(id, fw * idf, uni);
                 }
@@ -1353,7 +1401,7 @@ impl Sink for AdditiveSink<'_> {
                     *slot = e;
                 }
             }
-            if e.uni_n > 0.0 {
+            if e.uni_n > 0.0 && self.first(e.uni_id) {
                 self.add_cached(0, at + width, e.uni_n);
             }
         }

@@ -358,10 +358,11 @@ fn additive_weighting_norms_over_occurrences() {
             .fit(DOCS)
             .unwrap()
     };
-    let (add, sub, raw) = (
+    let (add, sub, raw, dis) = (
         fit(Weighting::Additive),
         fit(Weighting::Sublinear),
         fit(Weighting::Raw),
+        fit(Weighting::Distinct),
     );
     assert_eq!(add.params_used().weighting(), Weighting::Additive);
     assert!(!add.params_used().sublinear_tf() && sub.params_used().sublinear_tf());
@@ -374,7 +375,38 @@ fn additive_weighting_norms_over_occurrences() {
         let t = vec!["caravan"; k].join(" ");
         assert!((one(&add, &t) - (k as f32).sqrt()).abs() < 1e-5, "{k}");
         assert!((one(&sub, &t) - 1.0).abs() < 1e-6 && (one(&raw, &t) - 1.0).abs() < 1e-6);
+        assert!((one(&dis, &t) - 1.0).abs() < 1e-6);
     }
+    // distinct: a repeated word adds nothing; a character n-gram counts the distinct words
+    // that hold it, so without repeated words the values are proportional to raw counts
+    let chars = |w| {
+        let chars_only = FamilyWeights {
+            word_unigrams: 0.0,
+            char_ngrams: 1.0,
+            ..only_words.clone()
+        };
+        Vectorizer::params()
+            .min_df(1)
+            .weights(chars_only)
+            .weighting(w)
+            .fit(DOCS)
+            .unwrap()
+    };
+    let (dc, rc) = (chars(Weighting::Distinct), chars(Weighting::Raw));
+    assert_eq!(dc.transform("caravan caravan"), dc.transform("caravan"));
+    let d = dc.transform("caravan caravans caravan");
+    assert_eq!(d, dc.transform("caravan caravans"));
+    let r = rc.transform("caravan caravans");
+    assert_eq!(d.indices, r.indices);
+    assert_ne!(r, rc.transform("caravan caravans caravan"));
+    let ratio = d.values[0] / r.values[0];
+    for (x, y) in d.values.iter().zip(&r.values) {
+        assert!((x / y - ratio).abs() < 1e-5, "{d:?} against {r:?}");
+    }
+    assert!(
+        d.values.iter().zip(&r.values).any(|(x, y)| x != y),
+        "the norms differ (sum of count × idf² against L2)"
+    );
     // two words, one repeated: additive values n·idf / sqrt(sum of n·idf²)
     let x = add.transform("caravan caravan martyrs");
     let y = add.transform("caravan martyrs");
@@ -414,7 +446,7 @@ fn additive_weighting_norms_over_occurrences() {
         bincode::serde::decode_from_slice(&old, bincode::config::standard()).unwrap();
     assert_eq!(w, Weighting::Sublinear);
     assert!(
-        bincode::serde::decode_from_slice::<Weighting, _>(&[3], bincode::config::standard())
+        bincode::serde::decode_from_slice::<Weighting, _>(&[4], bincode::config::standard())
             .is_err()
     );
 }
@@ -438,6 +470,8 @@ fn dot_rows_equals_the_dot_products_of_the_vector() {
         "",
         "!!!",
         "They lied. I escaped! The caravan? Join join.",
+        // one stem, several words: `join` counted once by the distinct weighting
+        "join joining joined, the caravan and the caravans, join us",
     ]);
     for w in Weighting::ALL {
         // fitted on the texts themselves, so that the words of every language (whose stems
