@@ -111,8 +111,10 @@ impl FamilyWeights {
 /// sum over the distinct words, so `dot_rows` caches it the same way (with a per-text set of
 /// the words and features already counted), without `Additive`'s weight on repeats.
 ///
-/// Serialised as one byte (0 to 3): `Raw` and `Sublinear` are the `false` and `true` of the
-/// `sublinear_tf` flag that earlier versions stored there.
+/// Serialised as one byte (0 to 3) in binary formats (model files): `Raw` and `Sublinear` are
+/// the `false` and `true` of the `sublinear_tf` flag that earlier versions stored there. In
+/// human-readable formats (JSON) it is its name (`"sublinear"`), and the `sublinear_tf`
+/// boolean of earlier versions is read too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Weighting {
     /// Raw counts.
@@ -159,7 +161,11 @@ impl Weighting {
 
 impl Serialize for Weighting {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_u8(*self as u8)
+        if s.is_human_readable() {
+            s.serialize_str(self.name())
+        } else {
+            s.serialize_u8(*self as u8)
+        }
     }
 }
 
@@ -170,7 +176,8 @@ impl<'de> Deserialize<'de> for Weighting {
             type Value = Weighting;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
-                    "a weighting byte (0 raw, 1 sublinear, 2 additive, 3 distinct) or a boolean",
+                    "a weighting (raw, sublinear, additive, distinct, or its byte 0 to 3) or the \
+                     sublinear_tf boolean",
                 )
             }
             fn visit_bool<E: serde::de::Error>(self, v: bool) -> std::result::Result<Weighting, E> {
@@ -186,8 +193,16 @@ impl<'de> Deserialize<'de> for Weighting {
                     .copied()
                     .ok_or_else(|| E::custom(format!("unknown weighting {v}")))
             }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Weighting, E> {
+                Weighting::from_name(v).ok_or_else(|| E::custom(format!("unknown weighting {v:?}")))
+            }
         }
-        d.deserialize_u8(V)
+        // bincode (model files) cannot say what comes next: there it is always one byte
+        if d.is_human_readable() {
+            d.deserialize_any(V)
+        } else {
+            d.deserialize_u8(V)
+        }
     }
 }
 
@@ -210,7 +225,9 @@ pub struct VectorizerValidParams {
     pub(crate) min_df: usize,
     pub(crate) max_features: usize,
     /// Stored in the byte that held the `sublinear_tf` flag of earlier versions (see
-    /// [`Weighting`]), so their files still decode.
+    /// [`Weighting`]), so their files still decode; JSON of earlier versions names it
+    /// `sublinear_tf`.
+    #[serde(alias = "sublinear_tf")]
     pub(crate) weighting: Weighting,
     pub(crate) weights: FamilyWeights,
     pub(crate) tokenizer: TokenizerConfig,

@@ -449,6 +449,21 @@ fn additive_weighting_norms_over_occurrences() {
         bincode::serde::decode_from_slice::<Weighting, _>(&[4], bincode::config::standard())
             .is_err()
     );
+    // JSON: the name, and the `sublinear_tf` boolean of earlier versions
+    assert_eq!(
+        serde_json::to_string(&Weighting::Distinct).unwrap(),
+        "\"distinct\""
+    );
+    let v = Vectorizer::params().min_df(1).fit(DOCS).unwrap();
+    let mut json = serde_json::to_value(&v).unwrap();
+    let params = json["params"].as_object_mut().unwrap();
+    assert_eq!(params.remove("weighting").unwrap(), "sublinear");
+    for (old, want) in [(false, Weighting::Raw), (true, Weighting::Sublinear)] {
+        let mut earlier = json.clone();
+        earlier["params"]["sublinear_tf"] = serde_json::json!(old);
+        let back: Vectorizer = serde_json::from_value(earlier).unwrap();
+        assert_eq!(back.params_used().weighting(), want);
+    }
 }
 
 /// `dot_rows` gives the dot products of the transform's vector with the rows, for every
