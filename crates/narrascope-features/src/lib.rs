@@ -16,8 +16,10 @@
 //!
 //! Keys are 64-bit hashes computed without allocating; strings are kept only in the fitted
 //! vocabulary, for explanations. TF-IDF uses the idf of the fitted corpus, sublinear tf and L2
-//! normalisation (shape features are appended outside the normalisation). Chi-square
-//! selection keeps the dense matrices linfa trains on small.
+//! normalisation by default (shape features are appended outside the normalisation); the
+//! additive and distinct [`Weighting`]s make a text's vector a sum over its words, which
+//! [`Vectorizer::dot_rows`] turns into cached per-word sums of a linear layer's weights.
+//! Chi-square selection keeps the dense matrices linfa trains on small.
 //!
 //! ```
 //! use narrascope_features::Vectorizer;

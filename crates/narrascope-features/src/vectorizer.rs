@@ -273,7 +273,9 @@ struct RowCache {
 }
 
 impl RowCache {
-    /// Numbers kept before the cache is emptied (bounds memory on endless streams; 16 MB).
+    /// Words kept before the cache is emptied (bounds memory on endless streams).
+    const MAX_WORDS: usize = 100_000;
+    /// Numbers kept before the cache is emptied (bounds memory for wide rows; 16 MB).
     const MAX_SUMS: usize = 4 << 20;
 }
 
@@ -633,7 +635,10 @@ impl Vectorizer {
         }
         let mut cache = std::mem::take(&mut s.row_words);
         let owner = (self.uid, rows.uid());
-        if cache.owner != owner || cache.sums.len() > RowCache::MAX_SUMS {
+        if cache.owner != owner
+            || cache.map.len() >= RowCache::MAX_WORDS
+            || cache.sums.len() > RowCache::MAX_SUMS
+        {
             cache.map.clear();
             cache.sums.clear();
             cache.owner = owner;
