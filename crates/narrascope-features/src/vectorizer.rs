@@ -876,10 +876,7 @@ impl Vectorizer {
                     if w.quoted_words > 0.0 && t.flags & flags::QUOTED != 0 {
                         emit_one(sink, family::QUOTED, "q", stem, t.span);
                     }
-                    if !t.stopword
-                        && (w.word_unigrams > 0.0 || w.char_ngrams > 0.0)
-                        && (!distinct || s.seen_words.insert(word_hash(norm)))
-                    {
+                    if !t.stopword && (w.word_unigrams > 0.0 || w.char_ngrams > 0.0) {
                         let forms = WordForms {
                             norm,
                             stem,
@@ -888,7 +885,11 @@ impl Vectorizer {
                             unigram: w.word_unigrams > 0.0,
                             chars: w.char_ngrams > 0.0,
                         };
-                        sink.word(self, forms, s);
+                        if !distinct || s.seen_words.insert(word_hash(norm)) {
+                            sink.word(self, forms, s);
+                        } else {
+                            sink.word_again(self, forms, s);
+                        }
                     }
                     if w.word_ngrams > 0.0 && order >= 2 {
                         if win_len >= 1 {
@@ -1168,6 +1169,10 @@ trait Sink {
     /// name on demand.
     fn emit(&mut self, k: u64, fam: u8, span: Option<Span>, name: &dyn Fn() -> String);
 
+    /// A word that [`Weighting::Distinct`] has already counted in this text: nothing to
+    /// count, but a sink that records where features occur records this occurrence too.
+    fn word_again(&mut self, _v: &Vectorizer, _w: WordForms<'_>, _s: &mut Scratch) {}
+
     /// The unigram (of `w.stem`, when `w.unigram`) and the character n-grams (of `w.norm`, when
     /// `w.chars`) of one word, all spanning the word.
     fn word(&mut self, v: &Vectorizer, w: WordForms<'_>, s: &mut Scratch)
@@ -1229,6 +1234,15 @@ impl TransformSink<'_> {
 }
 
 impl Sink for TransformSink<'_> {
+    fn word_again(&mut self, v: &Vectorizer, w: WordForms<'_>, s: &mut Scratch) {
+        if self.occ.is_some() {
+            // the word's occurrences, without counting its features again
+            let counted = self.hits.len();
+            self.word(v, w, s);
+            self.hits.truncate(counted);
+        }
+    }
+
     #[inline]
     fn emit(&mut self, k: u64, fam: u8, span: Option<Span>, _name: &dyn Fn() -> String) {
         if let Some(&(id, idf)) = self.v.index.get(&k) {

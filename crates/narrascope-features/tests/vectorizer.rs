@@ -185,6 +185,29 @@ fn occurrences_point_at_the_original_text() {
         .find(|o| v.feature_name(o.feature) == "lex:emigrate_join")
         .unwrap();
     assert_eq!(lex.span.slice(text), "m4ke h1jr4h");
+
+    // distinct weighting counts a repeated word once but still records where it occurs
+    let d = Vectorizer::params()
+        .min_df(1)
+        .weighting(narrascope_features::Weighting::Distinct)
+        .fit(DOCS)
+        .unwrap();
+    let text = "the caravan leaves, the Caravan returns";
+    let toks = d.tokenizer().tokenize(text);
+    d.transform_tokens(&toks, 0..toks.tokens().len(), &mut out, Some(&mut occ));
+    assert_eq!(
+        out,
+        d.transform(text),
+        "occurrences never change the vector"
+    );
+    for name in ["w:caravan", "c:car"] {
+        let spans: Vec<&str> = occ
+            .iter()
+            .filter(|o| d.feature_name(o.feature) == name)
+            .map(|o| o.span.slice(text))
+            .collect();
+        assert_eq!(spans, ["caravan", "Caravan"], "{name}");
+    }
 }
 
 /// The per-thread word cache never changes results: vectors computed on a fresh thread (cold
