@@ -362,6 +362,25 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// The raw token of a chunk that is a plain ASCII word or number (most chunks), if it is one.
+#[inline]
+fn plain_chunk(start: usize, chunk: &str) -> Option<Raw> {
+    let b = chunk.as_bytes();
+    let kind = if b.iter().all(u8::is_ascii_alphabetic) {
+        TokenKind::Word
+    } else if b.iter().all(u8::is_ascii_digit) {
+        TokenKind::Number
+    } else {
+        return None;
+    };
+    Some(Raw {
+        kind,
+        start,
+        end: start + b.len(),
+        joined: false,
+    })
+}
+
 /// Length of a URL at the start of `s` (without trailing punctuation), if `s` starts with one.
 fn url_len(s: &str) -> Option<usize> {
     let b = s.as_bytes();
@@ -854,8 +873,9 @@ impl Tokenizer {
         out.shifts = shifts;
     }
 
-    /// [`Self::chunk_tokens`] through the cache's chunk table: a plain ASCII word or number
-    /// directly, a short chunk of another shape from the cache when it was split before.
+    /// Splits one white-space-free chunk into raw tokens: a plain ASCII word or number
+    /// directly, a short chunk of another shape from the cache's chunk table when it was split
+    /// before, anything else with [`Self::split_chunk`].
     #[inline]
     fn chunk_tokens_cached(
         &self,
@@ -866,12 +886,12 @@ impl Tokenizer {
         raws: &mut Vec<Raw>,
         pieces: &mut Vec<Piece>,
     ) {
-        let b = chunk.as_bytes();
-        if b.len() > WordCache::MAX_WORD_BYTES
-            || b.iter().all(u8::is_ascii_alphabetic)
-            || b.iter().all(u8::is_ascii_digit)
-        {
-            return self.chunk_tokens(src, start, chunk, raws, pieces);
+        if let Some(r) = plain_chunk(start, chunk) {
+            raws.push(r);
+            return;
+        }
+        if chunk.len() > WordCache::MAX_WORD_BYTES {
+            return self.split_chunk(src, start, chunk, raws, pieces);
         }
         if let Some(cached) = cache.chunk(chunk) {
             raws.extend(cached.iter().map(|r| Raw {
@@ -882,7 +902,7 @@ impl Tokenizer {
             return;
         }
         let first = raws.len();
-        self.chunk_tokens(src, start, chunk, raws, pieces);
+        self.split_chunk(src, start, chunk, raws, pieces);
         cache.insert_chunk(
             chunk,
             raws[first..].iter().map(|r| Raw {
@@ -893,8 +913,10 @@ impl Tokenizer {
         );
     }
 
-    /// Splits one white-space-free chunk into raw tokens.
-    fn chunk_tokens(
+    /// Splits a white-space-free chunk that is not a plain ASCII word or number (see
+    /// [`plain_chunk`]) into raw tokens: URLs, mentions, hashtags, e-mail addresses, and UAX #29
+    /// pieces for the rest.
+    fn split_chunk(
         &self,
         src: &str,
         start: usize,
@@ -902,26 +924,6 @@ impl Tokenizer {
         raws: &mut Vec<Raw>,
         pieces: &mut Vec<Piece>,
     ) {
-        // Fast path: most chunks are a plain ASCII word or number.
-        let b = chunk.as_bytes();
-        if b.iter().all(u8::is_ascii_alphabetic) {
-            raws.push(Raw {
-                kind: TokenKind::Word,
-                start,
-                end: start + b.len(),
-                joined: false,
-            });
-            return;
-        }
-        if b.iter().all(u8::is_ascii_digit) {
-            raws.push(Raw {
-                kind: TokenKind::Number,
-                start,
-                end: start + b.len(),
-                joined: false,
-            });
-            return;
-        }
         // leading punctuation before a special token
         let lead = chunk
             .find(|c: char| c.is_alphanumeric() || matches!(c, '@' | '#' | '$'))
@@ -962,7 +964,10 @@ impl Tokenizer {
                     joined: false,
                 });
                 if n < rest.len() {
-                    self.chunk_tokens(src, rs + n, &rest[n..], raws, pieces);
+                    match plain_chunk(rs + n, &rest[n..]) {
+                        Some(r) => raws.push(r),
+                        None => self.split_chunk(src, rs + n, &rest[n..], raws, pieces),
+                    }
                 }
             }
             _ => self.pieces(src, rs, rest, raws, pieces),
