@@ -65,6 +65,12 @@ fn lookup_mixed(c: char) -> Option<char> {
     lookup(c).or_else(|| MIXED_ONLY.iter().find(|&&(k, _)| k == c).map(|&(_, v)| v))
 }
 
+/// The Greek and Coptic, Cyrillic and Cyrillic Supplement blocks, where every look-alike is.
+#[inline]
+fn is_greek_or_cyrillic(c: char) -> bool {
+    ('\u{0370}'..='\u{052F}').contains(&c)
+}
+
 #[inline]
 fn is_latin_letter(c: char) -> bool {
     c.is_ascii_alphabetic() || (('\u{00C0}'..='\u{024F}').contains(&c) && c.is_alphabetic())
@@ -72,7 +78,9 @@ fn is_latin_letter(c: char) -> bool {
 
 impl TokenNormalizer for Homoglyphs {
     fn normalize(&self, word: &mut String, scratch: &mut String, ctx: &DocContext) -> bool {
-        if word.is_ascii() {
+        // Every look-alike is a Greek or Cyrillic letter (`lookalikes_are_greek_or_cyrillic`):
+        // a word without one has nothing to fold.
+        if word.is_ascii() || !word.chars().any(is_greek_or_cyrillic) {
             return false;
         }
         let (mut latin, mut lookalike, mut mixed_only, mut other) =
@@ -143,6 +151,18 @@ mod tests {
     fn whole_lookalike_word_in_latin_document() {
         assert_eq!(n("\u{0441}\u{043e}\u{0440}\u{0435}", true), "cope");
     }
+    #[test]
+    fn lookalikes_are_greek_or_cyrillic() {
+        for &(k, _) in TABLE.iter().chain(MIXED_ONLY) {
+            assert!(is_greek_or_cyrillic(k), "{k:?}");
+        }
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if lookup_mixed(c).is_some() {
+                assert!(is_greek_or_cyrillic(c), "{c:?}");
+            }
+        }
+    }
+
     #[test]
     fn table_agrees_with_uts39() {
         use unicode_security::confusable_detection::skeleton;
