@@ -192,8 +192,9 @@ impl LexiconSet {
 /// in some cue gets a two-byte code (first byte `0x80..=0xFF`, second `0x01..=0x7F`, so a
 /// match can only start on a code boundary), every other word and every punctuation mark is
 /// the byte `0`, which no cue contains. The haystack is then two bytes a word instead of the
-/// word itself, and the automaton (a DFA over a few thousand states) stays small enough for
-/// the CPU cache.
+/// word itself, and the automaton (a contiguous NFA over a few thousand states) stays small
+/// enough for the CPU cache. A DFA took 1% fewer instructions per tweet but 8 MB more
+/// memory for the built-in model's lexicons (peak RSS of `explain`: 24.3 against 16.4 MB).
 #[derive(Debug, Clone)]
 pub struct LexiconMatcher {
     ac: Option<AhoCorasick>,

@@ -53,6 +53,7 @@ pub mod hash;
 pub mod lexicon;
 mod params;
 mod rows;
+mod seen;
 mod sparse;
 mod vectorizer;
 

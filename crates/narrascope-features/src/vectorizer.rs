@@ -14,6 +14,7 @@ use crate::hash::{key, KeyHasher};
 use crate::lexicon::{LexiconMatcher, MatchScratch, Narrative};
 use crate::params::{VectorizerParams, VectorizerValidParams, Weighting};
 use crate::rows::FeatureRows;
+use crate::seen::SeenSet;
 use crate::sparse::SparseVector;
 
 /// Format version of the serialised vectorizer.
@@ -253,10 +254,10 @@ struct Scratch {
     /// The two group sums of [`Vectorizer::dot_rows`] (word-level, then character n-grams).
     row_acc: Vec<f32>,
     /// [`Weighting::Distinct`]: hashes of the normalised words of the text already counted.
-    seen_words: FxHashSet<u64>,
+    seen_words: SeenSet,
     /// [`Weighting::Distinct`] in [`Vectorizer::dot_rows`]: the word-level features of the
     /// text already counted.
-    seen_ids: FxHashSet<u32>,
+    seen_ids: SeenSet,
 }
 
 /// Per-thread cache of [`Vectorizer::dot_rows`]: for each recent word, its character
@@ -1325,7 +1326,7 @@ struct AdditiveSink<'a> {
     /// Each group's sum of idf² over its occurrences.
     n: [f32; 2],
     /// [`Weighting::Distinct`]: the word-level features counted so far (each counts once).
-    seen: Option<&'a mut FxHashSet<u32>>,
+    seen: Option<&'a mut SeenSet>,
 }
 
 impl AdditiveSink<'_> {
@@ -1333,7 +1334,7 @@ impl AdditiveSink<'_> {
     /// [`Weighting::Distinct`]).
     #[inline]
     fn first(&mut self, id: u32) -> bool {
-        self.seen.as_deref_mut().is_none_or(|s| s.insert(id))
+        self.seen.as_deref_mut().is_none_or(|s| s.insert(id.into()))
     }
 
     #[inline]
