@@ -19,18 +19,22 @@ pub struct Span {
 
 impl Span {
     /// Creates a span.
+    #[inline]
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
     /// Length in bytes.
+    #[inline]
     pub fn len(&self) -> usize {
         self.end - self.start
     }
     /// Whether the span covers no byte.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.end <= self.start
     }
     /// The text of the span in `original`, or `""` when the span does not fit `original`.
+    #[inline]
     pub fn slice<'a>(&self, original: &'a str) -> &'a str {
         original.get(self.start..self.end).unwrap_or("")
     }
@@ -101,6 +105,7 @@ pub struct Token {
 
 impl Token {
     /// Whether any evasion-undoing step changed this token.
+    #[inline]
     pub fn is_disguised(&self) -> bool {
         self.flags & flags::DISGUISE != 0
     }
@@ -154,38 +159,46 @@ impl Tokenized {
         Self::default()
     }
     /// Tokens in text order; their spans are ordered and do not overlap.
+    #[inline]
     pub fn tokens(&self) -> &[Token] {
         &self.tokens
     }
     /// Word parts of hashtags (their spans lie inside the hashtag's span).
+    #[inline]
     pub fn parts(&self) -> &[Part] {
         &self.parts
     }
     /// Sentences in text order.
+    #[inline]
     pub fn sentences(&self) -> &[Sentence] {
         &self.sentences
     }
     /// The language used for stopwords and stemming (given or detected).
+    #[inline]
     pub fn language(&self) -> Option<Language> {
         self.language
     }
     /// Facts about the document the token-level steps used (for [`crate::Tokenizer::normalize_word`]).
+    #[inline]
     pub fn context(&self) -> DocContext {
         self.context
     }
     /// The normalised form of a token (case-folded, de-disguised), used for features.
+    #[inline]
     pub fn norm(&self, token: &Token) -> &str {
         self.buf
             .get(token.norm.0 as usize..token.norm.1 as usize)
             .unwrap_or("")
     }
     /// The stem of a word token (its normalised form when stemming is off or for other kinds).
+    #[inline]
     pub fn stem(&self, token: &Token) -> &str {
         self.buf
             .get(token.stem.0 as usize..token.stem.1 as usize)
             .unwrap_or("")
     }
     /// The domain of a URL token (`www.` removed), or the domain of an e-mail address.
+    #[inline]
     pub fn domain(&self, token: &Token) -> Option<&str> {
         if token.aux.1 > token.aux.0 {
             self.buf.get(token.aux.0 as usize..token.aux.1 as usize)
