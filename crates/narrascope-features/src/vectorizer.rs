@@ -59,81 +59,62 @@ pub const SHAPE_NAMES: [&str; 11] = [
     "shape:links",
 ];
 
-/// First-person pronouns and possessives (en, fr, de, ar), normalised.
+/// 1 for a first-person pronoun or possessive, 2 for a second-person one (en, fr, de, ar,
+/// normalised), else 0. Dispatches on the first byte, so most words are rejected by one
+/// comparison (the test `person_agrees_with_the_lists` checks it against the two lists).
 #[inline]
-fn is_first_person(w: &str) -> bool {
-    w.len() <= 10
-        && matches!(
+fn person(w: &str) -> u8 {
+    let Some(&b) = w.as_bytes().first() else {
+        return 0;
+    };
+    if w.len() > 10 {
+        return 0;
+    }
+    match b {
+        b'd' => matches!(w, "du" | "dich" | "dir" | "dein" | "deine") as u8 * 2,
+        b'e' => matches!(w, "euch" | "euer" | "eure") as u8 * 2,
+        b'i' => match w {
+            "i" | "ich" => 1,
+            "ihr" => 2,
+            _ => 0,
+        },
+        b'j' => (w == "je") as u8,
+        b'm' => matches!(
             w,
-            "i" | "me"
-                | "my"
+            "me" | "my"
                 | "mine"
                 | "myself"
-                | "we"
-                | "us"
-                | "our"
-                | "ours"
-                | "ourselves"
-                | "je"
                 | "moi"
                 | "mon"
                 | "ma"
                 | "mes"
-                | "nous"
-                | "notre"
-                | "nos"
-                | "ich"
                 | "mich"
                 | "mir"
                 | "mein"
                 | "meine"
                 | "meinen"
                 | "meiner"
-                | "wir"
-                | "uns"
-                | "unser"
-                | "unsere"
-                | "unseren"
-                | "انا"
-                | "نحن"
-                | "لي"
-                | "لنا"
-        )
-}
-/// Second-person pronouns and address (en, fr, de, ar), normalised.
-#[inline]
-fn is_second_person(w: &str) -> bool {
-    w.len() <= 10
-        && matches!(
-            w,
-            "you"
-                | "your"
-                | "yours"
-                | "yourself"
-                | "yourselves"
-                | "ye"
-                | "tu"
-                | "toi"
-                | "vous"
-                | "votre"
-                | "vos"
-                | "ton"
-                | "ta"
-                | "tes"
-                | "du"
-                | "dich"
-                | "dir"
-                | "dein"
-                | "deine"
-                | "ihr"
-                | "euch"
-                | "euer"
-                | "eure"
-                | "انت"
-                | "انتم"
-                | "يا"
-                | "لكم"
-        )
+        ) as u8,
+        b'n' => matches!(w, "nous" | "notre" | "nos") as u8,
+        b'o' => matches!(w, "our" | "ours" | "ourselves") as u8,
+        b't' => matches!(w, "tu" | "toi" | "ton" | "ta" | "tes") as u8 * 2,
+        b'u' => matches!(w, "us" | "uns" | "unser" | "unsere" | "unseren") as u8,
+        b'v' => matches!(w, "vous" | "votre" | "vos") as u8 * 2,
+        b'w' => matches!(w, "we" | "wir") as u8,
+        b'y' => {
+            matches!(
+                w,
+                "you" | "your" | "yours" | "yourself" | "yourselves" | "ye"
+            ) as u8
+                * 2
+        }
+        0xD8 | 0xD9 => match w {
+            "انا" | "نحن" | "لي" | "لنا" => 1,
+            "انت" | "انتم" | "يا" | "لكم" => 2,
+            _ => 0,
+        },
+        _ => 0,
+    }
 }
 
 /// Where a feature occurred: its id and the span in the original text.
@@ -869,10 +850,10 @@ impl Vectorizer {
                     n_words += 1;
                     let norm = tokens.norm(t);
                     let stem = tokens.stem(t);
-                    if is_first_person(norm) {
-                        first += 1;
-                    } else if is_second_person(norm) {
-                        second += 1;
+                    match person(norm) {
+                        1 => first += 1,
+                        2 => second += 1,
+                        _ => {}
                     }
                     if w.quoted_words > 0.0 && t.flags & flags::QUOTED != 0 {
                         emit_one(sink, family::QUOTED, "q", stem, t.span);
@@ -1518,6 +1499,144 @@ impl VectorizerParams {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// First-person pronouns and possessives (en, fr, de, ar), normalised.
+    const FIRST_PERSON: [&str; 34] = [
+        "i",
+        "me",
+        "my",
+        "mine",
+        "myself",
+        "we",
+        "us",
+        "our",
+        "ours",
+        "ourselves",
+        "je",
+        "moi",
+        "mon",
+        "ma",
+        "mes",
+        "nous",
+        "notre",
+        "nos",
+        "ich",
+        "mich",
+        "mir",
+        "mein",
+        "meine",
+        "meinen",
+        "meiner",
+        "wir",
+        "uns",
+        "unser",
+        "unsere",
+        "unseren",
+        "انا",
+        "نحن",
+        "لي",
+        "لنا",
+    ];
+    /// Second-person pronouns and address (en, fr, de, ar), normalised.
+    const SECOND_PERSON: [&str; 27] = [
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "ye",
+        "tu",
+        "toi",
+        "vous",
+        "votre",
+        "vos",
+        "ton",
+        "ta",
+        "tes",
+        "du",
+        "dich",
+        "dir",
+        "dein",
+        "deine",
+        "ihr",
+        "euch",
+        "euer",
+        "eure",
+        "انت",
+        "انتم",
+        "يا",
+        "لكم",
+    ];
+
+    #[test]
+    fn person_agrees_with_the_lists() {
+        for w in FIRST_PERSON {
+            assert_eq!(person(w), 1, "{w}");
+        }
+        for w in SECOND_PERSON {
+            assert_eq!(person(w), 2, "{w}");
+        }
+        // prefixes, extensions and neighbours of listed words, with every first byte the
+        // dispatch knows
+        for w in [
+            "",
+            "d",
+            "dei",
+            "deines",
+            "e",
+            "eu",
+            "euro",
+            "ic",
+            "ichs",
+            "is",
+            "it",
+            "j",
+            "jes",
+            "m",
+            "mein\u{e9}",
+            "mi",
+            "minds",
+            "moin",
+            "n",
+            "no",
+            "nosy",
+            "o",
+            "ou",
+            "out",
+            "t",
+            "the",
+            "tue",
+            "u",
+            "un",
+            "unserer",
+            "v",
+            "vou",
+            "w",
+            "was",
+            "y",
+            "yo",
+            "youth",
+            "ا",
+            "ان",
+            "انتما",
+            "ل",
+            "لكما",
+            "ي",
+            "a",
+            "the",
+            "and",
+            "z",
+            "1",
+        ] {
+            assert_eq!(
+                person(w),
+                0,
+                "{w}: {} {}",
+                FIRST_PERSON.contains(&w),
+                SECOND_PERSON.contains(&w)
+            );
+        }
+    }
 
     /// The incremental n-gram keys equal the keys of the n-gram strings (saved models depend
     /// on it).

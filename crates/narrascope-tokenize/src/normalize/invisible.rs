@@ -19,6 +19,32 @@ impl InvisibleChars {
             | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
     }
 
+    /// Whether `b` starts the UTF-8 encoding of some invisible character (test
+    /// `lead_bytes_cover_every_invisible_character`).
+    #[inline]
+    fn is_lead_byte(b: u8) -> bool {
+        matches!(b, 0xC2 | 0xD8 | 0xE1 | 0xE2 | 0xEF | 0xF3)
+    }
+
+    /// Byte offset of the first invisible character of `text`. Only the characters that start
+    /// with one of the six lead bytes are decoded (lead bytes are never continuation bytes, so
+    /// each is a character boundary): emoji, most Arabic letters and every other character pass
+    /// on a byte comparison.
+    #[inline]
+    fn find_first(text: &str) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        while let Some(j) = bytes[from..].iter().position(|&b| Self::is_lead_byte(b)) {
+            let i = from + j;
+            let c = text[i..].chars().next()?;
+            if Self::is_invisible(c) {
+                return Some(i);
+            }
+            from = i + c.len_utf8();
+        }
+        None
+    }
+
     /// Writes `text` without invisible characters into `clean`, and into `shifts` one entry
     /// `(clean_offset, bytes_removed_so_far)` per removed run. Returns false (and leaves both
     /// empty) when there is nothing to remove.
@@ -29,12 +55,8 @@ impl InvisibleChars {
         if text.is_ascii() {
             return false;
         }
-        let first = match text
-            .char_indices()
-            .find(|&(_, c)| !c.is_ascii() && Self::is_invisible(c))
-        {
-            None => return false,
-            Some((i, _)) => i,
+        let Some(first) = Self::find_first(text) else {
+            return false;
         };
         clean.reserve(text.len());
         clean.push_str(&text[..first]);
@@ -109,6 +131,27 @@ mod tests {
         assert_eq!(&text[m.start(0)..m.end(4)], "jo\u{200B}in");
         // "us" starts after the bidi override
         assert_eq!(&text[m.start(5)..m.end(7)], "us");
+    }
+    #[test]
+    fn lead_bytes_cover_every_invisible_character() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let first = c.encode_utf8(&mut buf).as_bytes()[0];
+            if InvisibleChars::is_invisible(c) {
+                assert!(InvisibleChars::is_lead_byte(first), "{c:?}");
+            }
+        }
+        // a lead byte is never a continuation byte, so it always starts a character
+        assert!((0x80..0xC0).all(|b| !InvisibleChars::is_lead_byte(b)));
+    }
+    #[test]
+    fn finds_the_first_invisible_character_after_lookalike_bytes() {
+        // ‘ (E2 80 98), Arabic (D8 ..), ¡ (C2 A1), 😀 (F0 ..), ￼ (EF BF BC) come first
+        let text = "‘quote’ \u{0627}\u{0644}\u{0633} ¡hola! 😀 \u{FFFC} x\u{200B}y \u{00AD}";
+        assert_eq!(InvisibleChars::find_first(text), text.find('\u{200B}'));
+        assert_eq!(InvisibleChars::find_first("‘quote’ \u{0627} 😀"), None);
+        assert_eq!(InvisibleChars::find_first("\u{E0100}"), Some(0));
+        assert_eq!(InvisibleChars::find_first("ab\u{061C}"), Some(2));
     }
     #[test]
     fn nothing_to_remove() {
