@@ -1254,10 +1254,16 @@ fn is_apostrophe(c: char) -> bool {
 fn merge_separated(src: &str, raws: &mut Vec<Raw>) {
     // a word of one letter: at most 4 bytes (checked first: most words are longer)
     let single = |r: &Raw| {
-        r.kind == TokenKind::Word && r.end - r.start <= 4 && {
-            let mut it = src[r.start..r.end].chars();
-            matches!((it.next(), it.next()), (Some(c), None) if c.is_alphabetic())
-        }
+        r.kind == TokenKind::Word
+            && r.end - r.start <= 4
+            && match src.as_bytes()[r.start] {
+                // an ASCII first byte is a whole character
+                b if b.is_ascii() => r.end - r.start == 1 && b.is_ascii_alphabetic(),
+                _ => {
+                    let mut it = src[r.start..r.end].chars();
+                    matches!((it.next(), it.next()), (Some(c), None) if c.is_alphabetic())
+                }
+            }
     };
     // one separator, or an apostrophe inside the spaced word (`b a y ' a h`, `d o n ' t`)
     let gap_ok = |a: &Raw, b: &Raw| {
