@@ -9,7 +9,7 @@
 /// (multiplied by an odd constant) picks the slot, and each slot carries the generation that
 /// wrote it: [`SeenSet::clear`] starts a new generation, so slots of earlier texts read as
 /// empty without being touched. The table doubles when half full and keeps its size for the
-/// next texts, like a cleared `HashSet`.
+/// next texts up to [`SeenSet::MAX_KEPT_SLOTS`].
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SeenSet {
     /// `(key, generation)`; a slot is occupied when its generation is the current one.
@@ -24,9 +24,16 @@ impl SeenSet {
     /// Slots of a new table.
     const MIN_SLOTS: usize = 64;
 
+    /// Slots kept across texts (1 MB): a larger table, grown by one very long text, is
+    /// dropped when the set is emptied, so that memory does not stay at its size.
+    const MAX_KEPT_SLOTS: usize = 1 << 16;
+
     /// Empties the set.
     #[inline]
     pub fn clear(&mut self) {
+        if self.slots.len() > Self::MAX_KEPT_SLOTS {
+            self.slots = Vec::new();
+        }
         self.len = 0;
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
@@ -122,6 +129,20 @@ mod tests {
                 assert_eq!(s.len(), reference.len());
             }
         }
+    }
+
+    #[test]
+    fn a_table_grown_by_a_long_text_is_dropped_when_cleared() {
+        let mut s = SeenSet::default();
+        for k in 0..100_000u64 {
+            assert!(s.insert(k));
+        }
+        assert!(s.slots.len() > SeenSet::MAX_KEPT_SLOTS);
+        s.clear();
+        assert!(s.slots.is_empty());
+        assert!(s.insert(5));
+        assert!(!s.insert(5));
+        assert_eq!(s.slots.len(), SeenSet::MIN_SLOTS);
     }
 
     #[test]
