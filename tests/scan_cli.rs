@@ -172,18 +172,56 @@ fn json_line_reasons() {
         (b"{\"text\":\"a\",\"id\":[]}", "\"id\" is an array"),
         (b"{\"text\":\"a\x00\"}", "invalid JSON: control character"),
         (b"{\"text\":\"a\"", "invalid JSON: EOF"),
+        // invalid JSON is named as such before the shape is judged
+        (b"[1", "invalid JSON"),
+        (b"  [1,]", "invalid JSON"),
+        (b"{\"text\":\"a\"} x", "invalid JSON: trailing characters"),
+        // fields the scan does not use are still checked
+        (b"{\"text\":\"a\",\"x\":01}", "invalid JSON"),
+        (b"{\"text\":\"a\",\"x\":[1,}", "invalid JSON"),
+        (
+            b"{\"x\":\"b\x01\",\"text\":\"a\"}",
+            "invalid JSON: control character",
+        ),
+        (b"{\"x\":tru,\"text\":\"a\"}", "invalid JSON"),
+        (b"{\"text\":\"a\",\"text\":2}", "\"text\" is a number"),
     ];
     for (line, want) in cases {
         let e = input::parse_json_line(line).unwrap_err();
         assert!(e.contains(want), "{:?}: {e}", String::from_utf8_lossy(line));
     }
-    // deep nesting is a clean error (serde_json's recursion limit), not a stack overflow
+    // a repeated key counts with its last value; escaped keys are keys; unused fields of
+    // every kind are skipped
+    let doc = input::parse_json_line(br#"{"text":1,"id":[2],"text":"b","id":"x"}"#).unwrap();
+    assert_eq!(
+        (doc.text.as_str(), doc.id),
+        ("b", Some(serde_json::json!("x")))
+    );
+    let doc = input::parse_json_line(br#" {"te\u0078t":"a","\u0069d":-2.5e3}"#).unwrap();
+    assert_eq!(
+        (doc.text.as_str(), doc.id),
+        ("a", Some(serde_json::json!(-2.5e3)))
+    );
+    let line =
+        br#"{"x":{"y":[1,2.5,-3e2,true,false,null,"s\n\u00e9",{}],"z":{}},"labels":[],"text":"a"}"#;
+    assert_eq!(input::parse_json_line(line).unwrap().text, "a");
+    // deep nesting is a clean error (serde_json's recursion limit) where a value is built,
+    // never a stack overflow; a deeply nested field the scan does not use is skipped
+    // iteratively, and the record is read
     for depth in [129, 10_000, 1_000_000] {
         let e = input::parse_json_line(nested(depth).as_bytes()).unwrap_err();
         assert!(e.contains("recursion limit"), "{e}");
+        for field in ["text", "id"] {
+            let line = format!("{{\"text\":\"a\",\"{field}\":{}}}", nested(depth));
+            let e = input::parse_json_line(line.as_bytes()).unwrap_err();
+            assert!(e.contains("recursion limit"), "{field}: {e}");
+        }
         let line = format!("{{\"text\":\"a\",\"deep\":{}}}", nested(depth));
+        assert_eq!(input::parse_json_line(line.as_bytes()).unwrap().text, "a");
+        // still JSON: an unclosed deep field is invalid
+        let line = format!("{{\"text\":\"a\",\"deep\":{}}}", &nested(depth)[1..]);
         let e = input::parse_json_line(line.as_bytes()).unwrap_err();
-        assert!(e.contains("recursion limit"), "{e}");
+        assert!(e.starts_with("invalid JSON"), "{e}");
     }
     assert_eq!(
         input::first_significant_byte(b"\xEF\xBB\xBF \r\n {"),
@@ -232,7 +270,7 @@ fn jsonl_every_line_is_a_document_or_named_on_stderr() {
         (b"{\"text\":\"caf\xe9\"}".to_vec(), "not valid UTF-8"),
         (b"{\"text\":\"raw \x00 NUL\"}".to_vec(), "control character"),
         (
-            format!("{{\"text\":\"ok\",\"deep\":{}}}", nested(10_000)).into_bytes(),
+            format!("{{\"text\":\"ok\",\"id\":{}}}", nested(10_000)).into_bytes(),
             "recursion limit",
         ),
         (nested(10_000).into_bytes(), "recursion limit"),
@@ -246,6 +284,10 @@ fn jsonl_every_line_is_a_document_or_named_on_stderr() {
         f.extend_from_slice(if n % 2 == 0 { b"\r\n" } else { b"\n" });
         bad.push((n, reason));
     }
+    // a deeply nested field the scan does not use is skipped: the document is read
+    n += 1;
+    f.extend_from_slice(format!("{{\"text\":\"ok\",\"deep\":{}}}\n", nested(10_000)).as_bytes());
+    want_ids.push(here(n));
     // blank lines are ignored
     f.extend_from_slice(b"\n   \r\n");
     n += 2;

@@ -1,4 +1,4 @@
-//! Input handling of the `scan` example, kept free of anything but `std` and `serde_json` so
+//! Input handling of the `scan` example, kept free of anything but `std`, `serde` and `serde_json` so
 //! that the integration tests (`tests/scan_cli.rs`) and the fuzz target `scan_input` can
 //! include it with `#[path]` and drive exactly the code the binary runs.
 //!
@@ -191,9 +191,14 @@ fn kind(v: &serde_json::Value) -> &'static str {
 }
 
 /// Parses one (non-blank) JSON Lines record, giving the reason when it is not a usable
-/// document: not UTF-8, not JSON (nesting deeper than serde_json's recursion limit of 128
-/// included: a clean error, never a stack overflow), not an object, no `text`, `text` not a
-/// string, `id` neither a string nor a number.
+/// document: not UTF-8, not JSON (nesting deeper than serde_json's recursion limit of 128 in
+/// `text` or `id` included: a clean error, never a stack overflow), not an object, no `text`,
+/// `text` not a string, `id` neither a string nor a number. When a key repeats, its last
+/// value counts.
+///
+/// The record's other fields are checked for syntax and skipped without being built (an
+/// iterative skip with no depth limit: however deep an unused field nests, the record is
+/// read and the stack does not grow), so a record costs about what its `text` and `id` cost.
 ///
 /// # Errors
 /// A short human-readable reason.
@@ -204,17 +209,22 @@ pub fn parse_json_line(line: &[u8]) -> Result<JsonDoc, String> {
             e.valid_up_to()
         )
     })?;
-    let value: serde_json::Value =
-        serde_json::from_str(s).map_err(|e| format!("invalid JSON: {e}"))?;
-    let serde_json::Value::Object(mut map) = value else {
+    if first_significant_byte(s.as_bytes()) != Some(b'{') {
+        // not an object: parse it whole, so that invalid JSON is named as such first
+        let value: serde_json::Value =
+            serde_json::from_str(s).map_err(|e| format!("invalid JSON: {e}"))?;
         return Err(format!("not a JSON object (found {})", kind(&value)));
-    };
-    let text = match map.remove("text") {
+    }
+    let mut de = serde_json::Deserializer::from_str(s);
+    let fields = serde::Deserializer::deserialize_map(&mut de, RecordVisitor)
+        .and_then(|f| de.end().map(|()| f))
+        .map_err(|e| format!("invalid JSON: {e}"))?;
+    let text = match fields.text {
         None => return Err("no \"text\" field".into()),
         Some(serde_json::Value::String(t)) => t,
         Some(other) => return Err(format!("\"text\" is {}, expected a string", kind(&other))),
     };
-    let id = match map.remove("id") {
+    let id = match fields.id {
         None | Some(serde_json::Value::Null) => None,
         Some(v @ (serde_json::Value::String(_) | serde_json::Value::Number(_))) => Some(v),
         Some(other) => {
@@ -225,4 +235,38 @@ pub fn parse_json_line(line: &[u8]) -> Result<JsonDoc, String> {
         }
     };
     Ok(JsonDoc { id, text })
+}
+
+/// The fields of a record that [`parse_json_line`] uses, each the last value of its key.
+struct RecordFields {
+    text: Option<serde_json::Value>,
+    id: Option<serde_json::Value>,
+}
+
+/// Visits a record's top-level object: `text` and `id` become values, anything else is skipped.
+struct RecordVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RecordVisitor {
+    type Value = RecordFields;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecordFields, A::Error> {
+        let mut fields = RecordFields {
+            text: None,
+            id: None,
+        };
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match &*key {
+                "text" => fields.text = Some(map.next_value()?),
+                "id" => fields.id = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(fields)
+    }
 }
