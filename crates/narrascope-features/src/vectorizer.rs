@@ -194,6 +194,44 @@ struct Hit(u64);
 /// Largest vocabulary a vectorizer may have (ids must fit the 28 bits of a [`Hit`]).
 const MAX_FEATURES: usize = 1 << 28;
 
+/// Sorts a text's occurrences by id: with a vocabulary of at most 2^16 features and 64
+/// occurrences or more, by a two-pass least-significant-digit radix sort on the id's two
+/// bytes (both counted in one pass; the second pass skipped when every id shares its high
+/// byte), otherwise by `sort_unstable`. Occurrences of one id are equal `Hit`s, so both give
+/// the same order.
+fn sort_hits(hits: &mut Vec<Hit>, tmp: &mut Vec<Hit>, n_features: usize) {
+    if n_features > 1 << 16 || hits.len() < 64 {
+        hits.sort_unstable();
+        return;
+    }
+    let digit = |h: Hit, pass: u32| ((h.0 >> (36 + 8 * pass)) & 0xff) as usize;
+    let mut counts = [[0u32; 256]; 2];
+    for &h in hits.iter() {
+        counts[0][digit(h, 0)] += 1;
+        counts[1][digit(h, 1)] += 1;
+    }
+    tmp.clear();
+    tmp.resize(hits.len(), Hit(0));
+    for pass in 0..2u32 {
+        let c = &mut counts[pass as usize];
+        if c[digit(hits[0], pass)] as usize == hits.len() {
+            continue; // one bucket: this byte is already in order
+        }
+        let mut at = 0u32;
+        for n in c.iter_mut() {
+            let k = *n;
+            *n = at;
+            at += k;
+        }
+        for &h in hits.iter() {
+            let d = digit(h, pass);
+            tmp[c[d] as usize] = h;
+            c[d] += 1;
+        }
+        std::mem::swap(hits, tmp);
+    }
+}
+
 impl Hit {
     #[inline]
     fn new(id: u32, family: u8, idf: f32) -> Hit {
@@ -220,6 +258,8 @@ struct Scratch {
     /// of thousands of features, sorting a few hundred entries costs less than random
     /// accesses into per-feature count and idf arrays.
     hits: Vec<Hit>,
+    /// The radix sort's second buffer ([`sort_hits`]).
+    hits_tmp: Vec<Hit>,
     /// Family of each output entry (parallel to the output vector).
     fams: Vec<u8>,
     lex: MatchScratch,
@@ -698,7 +738,7 @@ impl Vectorizer {
         // feature's first occurrence and counts the repeats, with no sort.
         let counted = !sorted && Self::count_hits(&mut s.marks, &mut hits);
         if !counted {
-            hits.sort_unstable();
+            sort_hits(&mut hits, &mut s.hits_tmp, self.keys.len());
         }
         // shape features (ids 0..11, below every other id) go first, outside the L2
         // normalisation
@@ -1567,6 +1607,36 @@ mod tests {
         "يا",
         "لكم",
     ];
+
+    #[test]
+    fn sort_hits_equals_sort_unstable() {
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut tmp = Vec::new();
+        for round in 0..400 {
+            let n = [0, 1, 63, 64, 65, 200, 1000][round % 7];
+            // vocabularies below and above the radix sort's 2^16 bound; ids from a narrow
+            // range (one high byte: the skipped pass) or the whole vocabulary
+            let vocab = [300usize, 50_032, 65_536, 70_000][round / 7 % 4];
+            let span = if round % 3 == 0 { 200 } else { vocab };
+            let mut hits: Vec<Hit> = (0..n)
+                .map(|_| {
+                    let id = (next() % span as u64) as u32;
+                    // one id always has the same family and idf, as in the vectorizer
+                    Hit::new(id, (id % 9) as u8, id as f32 * 0.5)
+                })
+                .collect();
+            let mut want = hits.clone();
+            want.sort_unstable();
+            sort_hits(&mut hits, &mut tmp, vocab);
+            assert!(hits == want, "round {round}: {n} hits, vocabulary {vocab}");
+        }
+    }
 
     #[test]
     fn person_agrees_with_the_lists() {
