@@ -87,12 +87,18 @@ fn trains_a_model_the_library_loads_and_retrains_it_byte_for_byte() {
     let calm = clf.classify("the weather is lovely today");
     assert!(rec.scores["recruitment"] > calm.scores["recruitment"]);
 
+    // the same training with `extra` arguments, into `out`; it must succeed
+    let retrain = |extra: &[&str], out: &std::path::Path| {
+        let mut args = base[..base.len() - 1].to_vec();
+        args.extend(extra);
+        args.extend(["-o", out.to_str().unwrap()]);
+        let (code, err) = train(&args);
+        assert_eq!(code, 0, "{extra:?}: {err}");
+    };
+
     // weighting the training file changes the model
     let c = dir.path("c.nsm");
-    let mut args = base[..base.len() - 1].to_vec();
-    args.extend(["--train-weights", "3", "-o", c.to_str().unwrap()]);
-    let (code, err) = train(&args);
-    assert_eq!(code, 0, "{err}");
+    retrain(&["--train-weights", "3"], &c);
     assert_ne!(std::fs::read(&a).unwrap(), std::fs::read(&c).unwrap());
 
     // a tokenizer switch set by name is stored in the model, and stopwords become features
@@ -103,10 +109,7 @@ fn trains_a_model_the_library_loads_and_retrains_it_byte_for_byte() {
     };
     assert!(!has_the(&clf), "`the` is a stopword: no unigram by default");
     let d = dir.path("d.nsm");
-    let mut args = base[..base.len() - 1].to_vec();
-    args.extend(["--tokenizer", "stopwords=off", "-o", d.to_str().unwrap()]);
-    let (code, err) = train(&args);
-    assert_eq!(code, 0, "{err}");
+    retrain(&["--tokenizer", "stopwords=off"], &d);
     let off = Classifier::load(&d).unwrap();
     assert!(!off.model().vectorizer().tokenizer().config().stopwords);
     assert!(off.model().vectorizer().tokenizer().config().stemming);
@@ -117,10 +120,7 @@ fn trains_a_model_the_library_loads_and_retrains_it_byte_for_byte() {
 
     // the weighting set by name is stored in the model
     let e = dir.path("e.nsm");
-    let mut args = base[..base.len() - 1].to_vec();
-    args.extend(["--weighting", "additive", "-o", e.to_str().unwrap()]);
-    let (code, err) = train(&args);
-    assert_eq!(code, 0, "{err}");
+    retrain(&["--weighting", "additive"], &e);
     let add = Classifier::load(&e).unwrap();
     assert_eq!(
         add.model().vectorizer().params_used().weighting(),
