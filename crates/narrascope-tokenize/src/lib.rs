@@ -77,6 +77,7 @@ pub mod lang;
 pub mod normalize;
 pub mod quote;
 mod segment;
+mod stem_en;
 mod token;
 mod tokenizer;
 mod wordcache;
