@@ -506,6 +506,32 @@ mod tests {
         assert_eq!(check(words.iter().map(String::as_str)), words.len());
     }
 
+    fn english_like() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pieces = prop::sample::select(vec![
+            "a", "e", "i", "o", "u", "y", "b", "c", "d", "g", "l", "n", "r", "s", "t", "w", "x",
+            "z", "1", "'", "ing", "ed", "ly", "ies", "ss", "ation", "ness", "ful", "ic", "al",
+            "li", "bl", "at", "iz", "ement", "ion", "eed", "gener", "commun", "arsen",
+        ]);
+        prop::collection::vec(pieces, 0..24).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 3000, .. proptest::prelude::ProptestConfig::default()
+        })]
+        /// Random words of letters and suffix pieces, up to past the length limit: stemmed
+        /// as rust-stemmers does, or left to it when too long.
+        #[test]
+        fn random_words_match_rust_stemmers(w in english_like()) {
+            let snowball = Stemmer::create(Algorithm::English);
+            match stem(&w) {
+                Some(s) => proptest::prop_assert_eq!(s.as_str(), snowball.stem(&w)),
+                None => proptest::prop_assert!(w.len() > MAX_LEN),
+            }
+        }
+    }
+
     /// The distinct lower-cased words of every file under `root` (JSON escapes and all: more
     /// words to compare).
     fn words_under(root: &std::path::Path) -> std::collections::BTreeSet<String> {
