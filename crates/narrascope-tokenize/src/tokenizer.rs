@@ -1195,17 +1195,43 @@ fn chunks<'a>(s: &'a str, mut f: impl FnMut(usize, &'a str)) {
             f(start, &s[start..i]);
         }
     }
-    let mut pos = 0usize;
-    for piece in s.split(char::is_whitespace) {
-        let start = pos;
-        pos += piece.len();
-        // the separator that followed (one white-space char) is skipped
-        if let Some(c) = s[pos..].chars().next() {
-            pos += c.len_utf8();
+    // other text: split at every `char::is_whitespace` character, found by its bytes (every
+    // byte is looked at; a continuation byte never starts a white-space character)
+    let b = s.as_bytes();
+    let (mut i, mut start) = (0, 0);
+    while i < b.len() {
+        match whitespace_len(b, i) {
+            0 => i += 1,
+            w => {
+                if i > start {
+                    f(start, &s[start..i]);
+                }
+                i += w;
+                start = i;
+            }
         }
-        if !piece.is_empty() {
-            f(start, piece);
-        }
+    }
+    if start < b.len() {
+        f(start, &s[start..]);
+    }
+}
+
+/// The length in bytes of the white-space character (`char::is_whitespace`: U+0009-U+000D,
+/// U+0020, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000)
+/// that starts at byte `i` of the UTF-8 text `b`, or 0.
+#[inline]
+fn whitespace_len(b: &[u8], i: usize) -> usize {
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        0x09..=0x0D | b' ' => 1,
+        0xC2 if matches!(at(1), 0x85 | 0xA0) => 2,
+        0xE1 if at(1) == 0x9A && at(2) == 0x80 => 3,
+        0xE2 => match (at(1), at(2)) {
+            (0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) | (0x81, 0x9F) => 3,
+            _ => 0,
+        },
+        0xE3 if at(1) == 0x80 && at(2) == 0x80 => 3,
+        _ => 0,
     }
 }
 
@@ -1325,6 +1351,73 @@ fn merge_separated(src: &str, raws: &mut Vec<Raw>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `chunks` as it was written before the byte scanner: `str::split` at
+    /// `char::is_whitespace` (non-ASCII text; ASCII text has its own loop).
+    fn chunks_by_split(s: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        let mut pos = 0usize;
+        for piece in s.split(char::is_whitespace) {
+            let start = pos;
+            pos += piece.len();
+            if let Some(c) = s[pos..].chars().next() {
+                pos += c.len_utf8();
+            }
+            if !piece.is_empty() {
+                out.push((start, piece.to_string()));
+            }
+        }
+        out
+    }
+
+    fn chunks_vec(s: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        chunks(s, |start, c| out.push((start, c.to_string())));
+        out
+    }
+
+    /// Every character: the byte test agrees with `char::is_whitespace`, and text holding
+    /// it (made non-ASCII by an `é`) splits as `str::split` splits it.
+    #[test]
+    fn chunks_split_at_every_whitespace_character() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let e = c.encode_utf8(&mut buf).as_bytes();
+            let want = if c.is_whitespace() { e.len() } else { 0 };
+            assert_eq!(whitespace_len(e, 0), want, "U+{:04X}", c as u32);
+            if c.is_whitespace() || c as u32 % 97 == 0 {
+                let t = format!("{c}é{c}{c}a b{c}");
+                assert_eq!(chunks_vec(&t), chunks_by_split(&t), "U+{:04X}", c as u32);
+            }
+        }
+        // a truncated sequence at the end of a slice is not white space
+        assert_eq!(whitespace_len(&[0xE2, 0x80], 0), 0);
+        assert_eq!(whitespace_len(&[0xC2], 0), 0);
+    }
+
+    fn mixed_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pieces = prop::sample::select(vec![
+            "a", "Z", "1", ".", " ", "  ", "\t", "\n", "\r\n", "\u{b}", "\u{c}", "\u{1c}",
+            "\u{85}", "\u{a0}", "\u{1680}", "\u{2000}", "\u{2007}", "\u{200a}", "\u{200b}",
+            "\u{2028}", "\u{2029}", "\u{202f}", "\u{205f}", "\u{3000}", "\u{feff}", "é", "ش", "Ж",
+            "😀", "\u{2060}", "\u{180e}", "\u{e280}",
+        ]);
+        prop::collection::vec(pieces, 0..30).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 3000, .. proptest::prelude::ProptestConfig::default()
+        })]
+        /// Random text of letters, marks and every kind of white space splits as before.
+        #[test]
+        fn chunks_match_str_split(s in mixed_text()) {
+            if !s.is_ascii() {
+                proptest::prop_assert_eq!(chunks_vec(&s), chunks_by_split(&s));
+            }
+        }
+    }
 
     #[test]
     fn the_switch_names_are_the_bool_fields() {
