@@ -6,6 +6,7 @@ use rust_stemmers::Stemmer;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, TokenizeError};
+use crate::inline_key::InlineKey;
 use crate::lang::{list_words, Language, LanguageChoice};
 use crate::normalize::invisible::OffsetMap;
 use crate::normalize::{
@@ -713,8 +714,34 @@ impl Tokenizer {
                 word.extend(piece.chars().filter(|&c| !InvisibleChars::is_invisible(c)));
                 let kind = word_or_number(&word);
                 let mut fl = 0;
+                // a word part goes through the word cache as a word of the text would (the
+                // same key: the part as written, without invisible characters)
+                let mut id = u32::MAX;
                 if kind == TokenKind::Word {
-                    fl = inner.apply_steps(&mut word, &mut scratch, &ctx);
+                    let latin = ctx.mostly_latin;
+                    let key = InlineKey::new(&word);
+                    match key.and_then(|k| cache.get_key(latin, k)) {
+                        Some(i) => {
+                            let e = &cache.entries[i as usize];
+                            fl = e.flags;
+                            word.clear();
+                            word.push_str(cache.str_of(e.norm));
+                            id = i;
+                        }
+                        None => {
+                            fl = inner.apply_steps(&mut word, &mut scratch, &ctx);
+                            if let Some(k) = key {
+                                let entry = WordEntry {
+                                    norm: cache.store(&word),
+                                    flags: fl,
+                                    stop: inner.stop.get(word.as_str()).copied().unwrap_or(0),
+                                    stem_lang: u8::MAX,
+                                    stem: None,
+                                };
+                                id = cache.insert_key(latin, k, entry);
+                            }
+                        }
+                    }
                 } else {
                     word.make_ascii_lowercase();
                 }
@@ -724,6 +751,7 @@ impl Tokenizer {
                 let n0 = buf.len() as u32;
                 buf.push_str(&word);
                 let n1 = buf.len() as u32;
+                out.word_ids.push(id);
                 out.parts.push(Part {
                     parent: ti,
                     token: Token {
@@ -769,11 +797,8 @@ impl Tokenizer {
         out.language = Some(*language);
         let do_stop = cfg.stopwords;
         let do_stem = cfg.stemming;
-        let ids = out
-            .word_ids
-            .iter()
-            .copied()
-            .chain(std::iter::repeat(u32::MAX));
+        // the tokens' word ids, then the parts'
+        let ids = out.word_ids.iter().copied();
         let all = out
             .tokens
             .iter_mut()

@@ -114,18 +114,31 @@ impl WordCache {
     /// Index of the entry of `raw` in context `latin`, if cached.
     #[inline]
     pub fn get(&self, latin: bool, raw: &str) -> Option<u32> {
-        self.maps[latin as usize]
-            .get(&InlineKey::new(raw)?)
-            .copied()
+        self.get_key(latin, InlineKey::new(raw)?)
+    }
+
+    /// Index of the entry of the raw word with key `key` in context `latin`, if cached.
+    #[inline]
+    pub fn get_key(&self, latin: bool, key: InlineKey) -> Option<u32> {
+        self.maps[latin as usize].get(&key).copied()
     }
 
     /// Adds an entry (`raw` is at most [`Self::MAX_WORD_BYTES`] long); returns its index.
     pub fn insert(&mut self, latin: bool, raw: &str, entry: WordEntry) -> u32 {
+        match InlineKey::new(raw) {
+            Some(k) => self.insert_key(latin, k, entry),
+            None => {
+                self.entries.push(entry);
+                self.entries.len() as u32 - 1
+            }
+        }
+    }
+
+    /// Adds an entry for the raw word with key `key`; returns its index.
+    pub fn insert_key(&mut self, latin: bool, key: InlineKey, entry: WordEntry) -> u32 {
         let i = self.entries.len() as u32;
         self.entries.push(entry);
-        if let Some(k) = InlineKey::new(raw) {
-            self.maps[latin as usize].insert(k, i);
-        }
+        self.maps[latin as usize].insert(key, i);
         i
     }
 }

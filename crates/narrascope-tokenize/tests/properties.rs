@@ -157,6 +157,12 @@ proptest! {
                 "Join", "join", "JOIN", "j01n", "the", "der", "le", "Brothers", "hijrah",
                 "HIJRAAAH", "l'état", "don't", "we", "Wir", "kommen", "martyrs", "running",
                 "ran", "#JoinUs", "caliphate", "1234", "!", "جهاد", "и",
+                // hashtag parts share the word cache with the words of the text
+                "#JoinTheCaravan", "caravan", "Caravan", "#Brothers", "#HIJRAAAH", "#j01nUs",
+                "#Running2024", "#الدولة_الإسلامية", "الدولة", "#Ми_здесь", "#DON'T",
+                // Cyrillic look-alikes only (\u{441}\u{43e}\u{440}): read as `cop` in mostly
+                // Latin text, left alone in Cyrillic text
+                "#\u{441}\u{43e}\u{440}", "\u{441}\u{43e}\u{440}", "мир", "здесь",
                 "Brotherhoodbrotherhoodbrotherhoodbrotherhoodbrotherhoodbrotherhoodbrotherhood",
             ]).prop_map(String::from),
             1..12,
