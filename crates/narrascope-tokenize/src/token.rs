@@ -144,13 +144,19 @@ pub struct Tokenized {
     // scratch space kept between calls
     pub(crate) clean: String,
     pub(crate) shifts: Vec<(u32, u32)>,
-    /// Per token: its entry in the per-thread word cache, `u32::MAX` when not cached.
+    /// Per token, then per hashtag part: its entry in the per-thread word cache, `u32::MAX`
+    /// when not cached.
     pub(crate) word_ids: Vec<u32>,
     pub(crate) raws: Vec<crate::tokenizer::Raw>,
     pub(crate) pieces: Vec<crate::tokenizer::Piece>,
     pub(crate) word: String,
     pub(crate) scratch: String,
     pub(crate) quotes: Vec<(usize, usize)>,
+    /// A hashtag's body being normalised.
+    pub(crate) body: String,
+    /// A hashtag's characters and parts ([`crate::tokenizer`]'s `hashtag_parts`).
+    pub(crate) tag_chars: Vec<(usize, char)>,
+    pub(crate) tag_parts: Vec<(usize, usize)>,
 }
 
 impl Tokenized {

@@ -633,14 +633,7 @@ impl Tokenizer {
                         Some(id) => id,
                         None => {
                             let flags = inner.apply_steps(&mut word, &mut scratch, &ctx);
-                            let stop = inner.stop.get(word.as_str()).copied().unwrap_or(0);
-                            let entry = WordEntry {
-                                norm: cache.store(&word),
-                                flags,
-                                stop,
-                                stem_lang: u8::MAX,
-                                stem: None,
-                            };
+                            let entry = inner.entry(&mut cache, &word, flags);
                             cache.insert(latin, s, entry)
                         }
                     };
@@ -649,10 +642,17 @@ impl Tokenizer {
                 }
                 TokenKind::Word => fl |= inner.apply_steps(&mut word, &mut scratch, &ctx),
                 TokenKind::Hashtag => {
-                    // '#' + the tag body normalised as a word
-                    let mut body = word.split_off(1);
-                    fl |= inner.apply_steps(&mut body, &mut scratch, &ctx);
+                    // '#' + the tag body normalised as a word (through the word cache, as a
+                    // word written like the body would be)
+                    let mut body = std::mem::take(&mut out.body);
+                    body.clear();
+                    body.push_str(&word[1..]);
+                    fl |= inner
+                        .normalize_cached(&mut cache, &mut body, &mut scratch, &ctx)
+                        .0;
+                    word.truncate(1);
                     word.push_str(&body);
+                    out.body = body;
                 }
                 TokenKind::Number | TokenKind::Mention => {
                     if cfg.nfkc_casefold {
@@ -702,13 +702,22 @@ impl Tokenizer {
         }
 
         // 5. hashtag parts
+        let (mut tag_chars, mut tag_parts) = (
+            std::mem::take(&mut out.tag_chars),
+            std::mem::take(&mut out.tag_parts),
+        );
         for (ti, t) in out.tokens.iter().enumerate() {
             if t.kind != TokenKind::Hashtag {
                 continue;
             }
             let (cs, ce) = (t.span.start, t.span.end); // original coordinates
             let body_start = cs + 1;
-            for (ps, pe) in hashtag_parts(&text[body_start.min(ce)..ce]) {
+            hashtag_parts(
+                &text[body_start.min(ce)..ce],
+                &mut tag_chars,
+                &mut tag_parts,
+            );
+            for &(ps, pe) in &tag_parts {
                 let piece = &text[body_start + ps..body_start + pe];
                 word.clear();
                 word.extend(piece.chars().filter(|&c| !InvisibleChars::is_invisible(c)));
@@ -718,30 +727,7 @@ impl Tokenizer {
                 // same key: the part as written, without invisible characters)
                 let mut id = u32::MAX;
                 if kind == TokenKind::Word {
-                    let latin = ctx.mostly_latin;
-                    let key = InlineKey::new(&word);
-                    match key.and_then(|k| cache.get_key(latin, k)) {
-                        Some(i) => {
-                            let e = &cache.entries[i as usize];
-                            fl = e.flags;
-                            word.clear();
-                            word.push_str(cache.str_of(e.norm));
-                            id = i;
-                        }
-                        None => {
-                            fl = inner.apply_steps(&mut word, &mut scratch, &ctx);
-                            if let Some(k) = key {
-                                let entry = WordEntry {
-                                    norm: cache.store(&word),
-                                    flags: fl,
-                                    stop: inner.stop.get(word.as_str()).copied().unwrap_or(0),
-                                    stem_lang: u8::MAX,
-                                    stem: None,
-                                };
-                                id = cache.insert_key(latin, k, entry);
-                            }
-                        }
-                    }
+                    (fl, id) = inner.normalize_cached(&mut cache, &mut word, &mut scratch, &ctx);
                 } else {
                     word.make_ascii_lowercase();
                 }
@@ -766,6 +752,8 @@ impl Tokenizer {
                 });
             }
         }
+
+        (out.tag_chars, out.tag_parts) = (tag_chars, tag_parts);
 
         // 5b. quotations: flag the tokens between matching quotation marks (per occurrence,
         // after the word cache, which never sees this flag)
@@ -1100,6 +1088,44 @@ impl Tokenizer {
 }
 
 impl Inner {
+    /// The word cache's entry for a word whose normalised form is `norm`.
+    fn entry(&self, cache: &mut WordCache, norm: &str, flags: u16) -> WordEntry {
+        WordEntry {
+            norm: cache.store(norm),
+            flags,
+            stop: self.stop.get(norm).copied().unwrap_or(0),
+            stem_lang: u8::MAX,
+            stem: None,
+        }
+    }
+
+    /// Normalises the raw word in `word` through the word cache, as a word of the text would
+    /// be: a cached form replaces it, or the steps run and their result is cached (when the
+    /// word is short enough to be a key). Returns the steps' flags and the entry's index
+    /// (`u32::MAX` when not cached).
+    fn normalize_cached(
+        &self,
+        cache: &mut WordCache,
+        word: &mut String,
+        scratch: &mut String,
+        ctx: &DocContext,
+    ) -> (u16, u32) {
+        let latin = ctx.mostly_latin;
+        let key = InlineKey::new(word);
+        if let Some(i) = key.and_then(|k| cache.get_key(latin, k)) {
+            let e = &cache.entries[i as usize];
+            word.clear();
+            word.push_str(cache.str_of(e.norm));
+            return (e.flags, i);
+        }
+        let flags = self.apply_steps(word, scratch, ctx);
+        let Some(k) = key else {
+            return (flags, u32::MAX);
+        };
+        let entry = self.entry(cache, word, flags);
+        (flags, cache.insert_key(latin, k, entry))
+    }
+
     /// Runs the token-level steps on a word; returns the flags of the steps that changed it.
     fn apply_steps(&self, word: &mut String, scratch: &mut String, ctx: &DocContext) -> u16 {
         let mut fl = 0;
@@ -1261,12 +1287,13 @@ fn whitespace_len(b: &[u8], i: usize) -> usize {
 }
 
 /// Word parts of a hashtag body: split at `_`, at letter/digit changes and at camelCase.
-fn hashtag_parts(body: &str) -> Vec<(usize, usize)> {
-    let mut parts = Vec::new();
-    let chars: Vec<(usize, char)> = body
-        .char_indices()
-        .filter(|(_, c)| !InvisibleChars::is_invisible(*c))
-        .collect();
+fn hashtag_parts(body: &str, chars: &mut Vec<(usize, char)>, parts: &mut Vec<(usize, usize)>) {
+    parts.clear();
+    chars.clear();
+    chars.extend(
+        body.char_indices()
+            .filter(|(_, c)| !InvisibleChars::is_invisible(*c)),
+    );
     let mut start: Option<usize> = None;
     for k in 0..chars.len() {
         let (i, c) = chars[k];
@@ -1293,7 +1320,6 @@ fn hashtag_parts(body: &str) -> Vec<(usize, usize)> {
     if let Some(s) = start {
         parts.push((s, body.len()));
     }
-    parts
 }
 
 /// Joins runs of >= 3 single-letter words separated by exactly one separator character.
@@ -1479,7 +1505,9 @@ mod tests {
     #[test]
     fn hashtag_splitting() {
         let parts = |s: &str| {
-            hashtag_parts(s)
+            let (mut chars, mut parts) = (Vec::new(), vec![(9, 9)]);
+            hashtag_parts(s, &mut chars, &mut parts);
+            parts
                 .into_iter()
                 .map(|(a, b)| s[a..b].to_string())
                 .collect::<Vec<_>>()
