@@ -720,7 +720,12 @@ impl Tokenizer {
             for &(ps, pe) in &tag_parts {
                 let piece = &text[body_start + ps..body_start + pe];
                 word.clear();
-                word.extend(piece.chars().filter(|&c| !InvisibleChars::is_invisible(c)));
+                if piece.is_ascii() {
+                    // no invisible character is ASCII (`lead_bytes_cover_every_invisible_character`)
+                    word.push_str(piece);
+                } else {
+                    word.extend(piece.chars().filter(|&c| !InvisibleChars::is_invisible(c)));
+                }
                 let kind = word_or_number(&word);
                 let mut fl = 0;
                 // a word part goes through the word cache as a word of the text would (the
