@@ -141,20 +141,31 @@ const STEM_CACHE_MAX: usize = 200_000;
 
 /// Stems `word` with `stemmer` through a per-thread cache (rust-stemmers' Snowball machine
 /// costs about 3,700 instructions an English word and 7,000 an Arabic one on real tweets; the
-/// same words recur across messages), except plain ASCII English words, which the native
-/// Porter2 of `stem_en` stems directly in a few hundred. Calls `f` with the stem.
+/// same words recur across messages), except plain ASCII English words and words of plain
+/// Arabic letters, which the native ports in `stem_en` and `stem_ar` stem directly. Calls `f`
+/// with the stem.
 pub(crate) fn cached_stem(
     lang: Language,
     stemmer: &rust_stemmers::Stemmer,
     word: &str,
     f: impl FnOnce(&str),
 ) {
-    // plain ASCII English words: the native Porter2 (the same stems, a tenth of the cost)
-    if lang == Language::English {
-        if let Some(s) = crate::stem_en::stem(word) {
-            f(s.as_str());
-            return;
+    // plain ASCII English words and plain Arabic-letter words: the native ports (the same
+    // stems, a fraction of the cost)
+    match lang {
+        Language::English => {
+            if let Some(s) = crate::stem_en::stem(word) {
+                f(s.as_str());
+                return;
+            }
         }
+        Language::Arabic => {
+            if let Some(s) = crate::stem_ar::stem(word) {
+                f(s.as_str());
+                return;
+            }
+        }
+        _ => {}
     }
     if word.len() > 64 {
         // long words are rare and would make the cache's memory depend on the input

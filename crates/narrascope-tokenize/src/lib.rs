@@ -77,7 +77,10 @@ pub mod lang;
 pub mod normalize;
 pub mod quote;
 mod segment;
+mod stem_ar;
 mod stem_en;
+#[cfg(test)]
+mod stem_test;
 mod token;
 mod tokenizer;
 mod wordcache;

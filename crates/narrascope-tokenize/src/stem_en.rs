@@ -390,15 +390,11 @@ mod tests {
     /// Compares the native stem with rust-stemmers' on every word; returns the number of
     /// words stemmed natively.
     fn check<'a>(words: impl IntoIterator<Item = &'a str>) -> usize {
-        let snowball = Stemmer::create(Algorithm::English);
-        let mut native = 0;
-        for w in words {
-            if let Some(s) = stem(w) {
-                assert_eq!(s.as_str(), snowball.stem(w), "word {w:?}");
-                native += 1;
-            }
-        }
-        native
+        crate::stem_test::check(
+            Algorithm::English,
+            |w| stem(w).map(|s| s.as_str().to_string()),
+            words,
+        )
     }
 
     /// Every string over `alphabet` of length `lo..=hi`.
@@ -532,28 +528,15 @@ mod tests {
         }
     }
 
-    /// The distinct lower-cased words of every file under `root` (JSON escapes and all: more
-    /// words to compare).
-    fn words_under(root: &std::path::Path) -> std::collections::BTreeSet<String> {
-        let mut words = std::collections::BTreeSet::new();
-        let mut files = vec![root.to_path_buf()];
-        while let Some(p) = files.pop() {
-            if p.is_dir() {
-                files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-            } else if let Ok(text) = std::fs::read_to_string(&p) {
-                for w in text.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
-                    words.insert(w.to_lowercase());
-                }
-            }
-        }
-        words
+    /// Words as the tokenizer's words: letters, digits and apostrophes.
+    fn is_word_char(c: char) -> bool {
+        c.is_alphanumeric() || c == '\''
     }
 
     /// The words of the project's corpus and lexicons.
     #[test]
     fn equal_to_rust_stemmers_on_the_corpus() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data");
-        let words = words_under(std::path::Path::new(root));
+        let words = crate::stem_test::words_under(&crate::stem_test::data_dir(), is_word_char);
         let native = check(words.iter().map(String::as_str));
         assert!(native > 10_000, "{native} words stemmed natively");
     }
@@ -561,13 +544,10 @@ mod tests {
     /// The words of the public tweets in `../shared/corpora`, when present.
     #[test]
     fn equal_to_rust_stemmers_on_the_public_tweets() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpora");
-        let root = std::path::Path::new(root);
-        if !root.is_dir() {
-            eprintln!("skipped: {} is absent", root.display());
+        let Some(root) = crate::stem_test::shared_corpora() else {
             return;
-        }
-        let words = words_under(root);
+        };
+        let words = crate::stem_test::words_under(&root, is_word_char);
         let native = check(words.iter().map(String::as_str));
         assert!(native > 10_000, "{native} words stemmed natively");
     }

@@ -1,0 +1,58 @@
+//! Helpers shared by the tests of the native stemmers (`stem_en`, `stem_ar`): comparing them
+//! with rust-stemmers over lists of words.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// Compares `native` with rust-stemmers' `algorithm` on every word (`native` returns `None`
+/// for a word it leaves to rust-stemmers); returns the number of words stemmed natively.
+pub(crate) fn check<'a>(
+    algorithm: Algorithm,
+    native: impl Fn(&str) -> Option<String>,
+    words: impl IntoIterator<Item = &'a str>,
+) -> usize {
+    let snowball = Stemmer::create(algorithm);
+    let mut n = 0;
+    for w in words {
+        if let Some(s) = native(w) {
+            assert_eq!(s, snowball.stem(w), "word {w:?}");
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The distinct words of every file under `root`: the maximal runs of characters for which
+/// `keep` holds, lower-cased (JSON escapes and all: more words to compare).
+pub(crate) fn words_under(root: &Path, keep: impl Fn(char) -> bool) -> BTreeSet<String> {
+    let mut words = BTreeSet::new();
+    let mut files = vec![root.to_path_buf()];
+    while let Some(p) = files.pop() {
+        if p.is_dir() {
+            files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(text) = std::fs::read_to_string(&p) {
+            for w in text.split(|c: char| !keep(c)).filter(|w| !w.is_empty()) {
+                words.insert(w.to_lowercase());
+            }
+        }
+    }
+    words
+}
+
+/// The project's `data/` directory.
+pub(crate) fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
+}
+
+/// `../shared/corpora` when present; `None` (after saying so on stderr) otherwise.
+pub(crate) fn shared_corpora() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora");
+    if root.is_dir() {
+        Some(root)
+    } else {
+        eprintln!("skipped: {} is absent", root.display());
+        None
+    }
+}
