@@ -141,17 +141,17 @@ const STEM_CACHE_MAX: usize = 200_000;
 
 /// Stems `word` with `stemmer` through a per-thread cache (rust-stemmers' Snowball machine
 /// costs about 3,700 instructions an English word and 7,000 an Arabic one on real tweets; the
-/// same words recur across messages), except plain ASCII English words and words of plain
-/// Arabic letters, which the native ports in `stem_en` and `stem_ar` stem directly. Calls `f`
-/// with the stem.
+/// same words recur across messages), except plain ASCII English words, words of plain
+/// Arabic letters and plain lower-case Russian words, which the native ports in `stem_en`,
+/// `stem_ar` and `stem_ru` stem directly. Calls `f` with the stem.
 pub(crate) fn cached_stem(
     lang: Language,
     stemmer: &rust_stemmers::Stemmer,
     word: &str,
     f: impl FnOnce(&str),
 ) {
-    // plain ASCII English words and plain Arabic-letter words: the native ports (the same
-    // stems, a fraction of the cost)
+    // plain ASCII English words, plain Arabic-letter words and plain lower-case Russian
+    // words: the native ports (the same stems, a fraction of the cost)
     match lang {
         Language::English => {
             if let Some(s) = crate::stem_en::stem(word) {
@@ -161,6 +161,12 @@ pub(crate) fn cached_stem(
         }
         Language::Arabic => {
             if let Some(s) = crate::stem_ar::stem(word) {
+                f(s.as_str());
+                return;
+            }
+        }
+        Language::Russian => {
+            if let Some(s) = crate::stem_ru::stem(word) {
                 f(s.as_str());
                 return;
             }

@@ -77,8 +77,10 @@ pub mod lang;
 pub mod normalize;
 pub mod quote;
 mod segment;
+mod snowball;
 mod stem_ar;
 mod stem_en;
+mod stem_ru;
 #[cfg(test)]
 mod stem_test;
 mod token;

@@ -8,13 +8,12 @@
 //! tables character by character: about 7,000 instructions a new Arabic word on real tweets
 //! (callgrind). Words with any character outside U+0621-U+063A and U+0641-U+064A (diacritics,
 //! tatweel, digits, presentation forms, Latin letters: everything the algorithm's first
-//! normalisation would touch) and words longer than [`MAX_CHARS`] are left to rust-stemmers
+//! normalisation would touch) and words longer than [`MAX_CHARS`](crate::snowball::MAX_CHARS) are left to rust-stemmers
 //! ([`stem`] returns `None`), so the result is always rust-stemmers' own; the tests compare
 //! the two on every Arabic word of the project's corpus and of the public corpora when present,
 //! and on generated words that reach every step.
 
-/// Longest word (in characters) stemmed here; longer words go to rust-stemmers.
-pub(crate) const MAX_CHARS: usize = 32;
+use crate::snowball::{Stem, Table, Word};
 
 /// The characters handled here: the Arabic letters, none of which the algorithm's first
 /// normalisation changes.
@@ -23,42 +22,39 @@ fn handled(c: char) -> bool {
     matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}')
 }
 
-/// A suffix or prefix table: each entry and its result (Snowball's `among`).
-type Table = [(&'static [char], u8)];
-
-const CHECKS: &Table = &[
+const CHECKS: &Table = &Table::new(&[
     (&['ا', 'ل'], 2),
     (&['ب', 'ا', 'ل'], 1),
     (&['ك', 'ا', 'ل'], 1),
     (&['ل', 'ل'], 2),
-];
-const PREFIX_1: &Table = &[
+]);
+const PREFIX_1: &Table = &Table::new(&[
     (&['أ', 'آ'], 2),
     (&['أ', 'أ'], 1),
     (&['أ', 'ؤ'], 3),
     (&['أ', 'إ'], 5),
     (&['أ', 'ا'], 4),
-];
-const PREFIX_2: &Table = &[(&['ف'], 1), (&['و'], 2)];
-const PREFIX_3A_NOUN: &Table = &[
+]);
+const PREFIX_2: &Table = &Table::new(&[(&['ف'], 1), (&['و'], 2)]);
+const PREFIX_3A_NOUN: &Table = &Table::new(&[
     (&['ا', 'ل'], 2),
     (&['ب', 'ا', 'ل'], 1),
     (&['ك', 'ا', 'ل'], 1),
     (&['ل', 'ل'], 2),
-];
-const PREFIX_3B_NOUN: &Table = &[(&['ب'], 1), (&['ب', 'ب'], 2), (&['ك', 'ك'], 3)];
-const PREFIX_3_VERB: &Table = &[
+]);
+const PREFIX_3B_NOUN: &Table = &Table::new(&[(&['ب'], 1), (&['ب', 'ب'], 2), (&['ك', 'ك'], 3)]);
+const PREFIX_3_VERB: &Table = &Table::new(&[
     (&['س', 'أ'], 4),
     (&['س', 'ت'], 2),
     (&['س', 'ن'], 3),
     (&['س', 'ي'], 1),
-];
-const PREFIX_4_VERB: &Table = &[
+]);
+const PREFIX_4_VERB: &Table = &Table::new(&[
     (&['ت', 'س', 'ت'], 1),
     (&['ن', 'س', 'ت'], 1),
     (&['ي', 'س', 'ت'], 1),
-];
-const NOUN_1A: &Table = &[
+]);
+const NOUN_1A: &Table = &Table::new(&[
     (&['ك'], 1),
     (&['ك', 'م'], 2),
     (&['ه', 'م'], 2),
@@ -69,14 +65,14 @@ const NOUN_1A: &Table = &[
     (&['ه', 'م', 'ا'], 3),
     (&['ن', 'ا'], 2),
     (&['ه', 'ا'], 2),
-];
-const NOUN_1B: &Table = &[(&['ن'], 1)];
-const NOUN_2A: &Table = &[(&['و'], 1), (&['ي'], 1), (&['ا'], 1)];
-const NOUN_2B: &Table = &[(&['ا', 'ت'], 1)];
-const NOUN_2C1: &Table = &[(&['ت'], 1)];
-const NOUN_2C2: &Table = &[(&['ة'], 1)];
-const NOUN_3: &Table = &[(&['ي'], 1)];
-const VERB_1: &Table = &[
+]);
+const NOUN_1B: &Table = &Table::new(&[(&['ن'], 1)]);
+const NOUN_2A: &Table = &Table::new(&[(&['و'], 1), (&['ي'], 1), (&['ا'], 1)]);
+const NOUN_2B: &Table = &Table::new(&[(&['ا', 'ت'], 1)]);
+const NOUN_2C1: &Table = &Table::new(&[(&['ت'], 1)]);
+const NOUN_2C2: &Table = &Table::new(&[(&['ة'], 1)]);
+const NOUN_3: &Table = &Table::new(&[(&['ي'], 1)]);
+const VERB_1: &Table = &Table::new(&[
     (&['ك'], 1),
     (&['ك', 'م'], 2),
     (&['ه', 'م'], 2),
@@ -89,8 +85,8 @@ const VERB_1: &Table = &[
     (&['ه', 'م', 'ا'], 3),
     (&['ن', 'ا'], 2),
     (&['ه', 'ا'], 2),
-];
-const VERB_2A: &Table = &[
+]);
+const VERB_2A: &Table = &Table::new(&[
     (&['ن'], 2),
     (&['و', 'ن'], 4),
     (&['ي', 'ن'], 4),
@@ -102,78 +98,33 @@ const VERB_2A: &Table = &[
     (&['ن', 'ا'], 3),
     (&['ت', 'ا'], 3),
     (&['ت'], 1),
-];
-const VERB_2B: &Table = &[(&['ت', 'م'], 1), (&['و', 'ا'], 1)];
-const VERB_2C: &Table = &[(&['و'], 1), (&['ت', 'م', 'و'], 2)];
+]);
+const VERB_2B: &Table = &Table::new(&[(&['ت', 'م'], 1), (&['و', 'ا'], 1)]);
+const VERB_2C: &Table = &Table::new(&[(&['و'], 1), (&['ت', 'م', 'و'], 2)]);
 
-/// The word being stemmed, with Snowball's cursor (`limit` is always the length and
-/// `limit_backward` always 0 in this algorithm).
+/// The word being stemmed (Snowball's `limit_backward` is always 0 in this algorithm) and the
+/// algorithm's marks.
 struct Env {
-    c: [char; MAX_CHARS],
-    n: usize,
-    cursor: usize,
+    w: Word,
     is_noun: bool,
     is_verb: bool,
     is_defined: bool,
 }
 
+impl std::ops::Deref for Env {
+    type Target = Word;
+    fn deref(&self) -> &Word {
+        &self.w
+    }
+}
+
+impl std::ops::DerefMut for Env {
+    fn deref_mut(&mut self) -> &mut Word {
+        &mut self.w
+    }
+}
+
 impl Env {
-    /// Whether `s` is written in `self.c` from position `at`.
-    #[inline]
-    fn has_at(&self, at: usize, s: &[char]) -> bool {
-        self.c[..self.n].get(at..at + s.len()) == Some(s)
-    }
-
-    /// Snowball's `find_among` (forward): the longest entry written at the cursor; moves the
-    /// cursor past it. Returns its result and where it started.
-    fn find_among(&mut self, t: &Table) -> Option<(u8, usize)> {
-        let (s, r) = t
-            .iter()
-            .filter(|(s, _)| self.has_at(self.cursor, s))
-            .max_by_key(|(s, _)| s.len())?;
-        let bra = self.cursor;
-        self.cursor += s.len();
-        Some((*r, bra))
-    }
-
-    /// Snowball's `find_among_b` (backward): the longest entry that ends at the cursor; moves
-    /// the cursor to its start. Returns its result.
-    fn find_among_b(&mut self, t: &Table) -> Option<u8> {
-        let (s, r) = t
-            .iter()
-            .filter(|(s, _)| s.len() <= self.cursor && self.has_at(self.cursor - s.len(), s))
-            .max_by_key(|(s, _)| s.len())?;
-        self.cursor -= s.len();
-        Some(*r)
-    }
-
-    /// Snowball's `eq_s` (forward): whether `s` is written at the cursor (never at the end);
-    /// moves the cursor past it.
-    fn eq_s(&mut self, s: &[char]) -> bool {
-        if self.cursor >= self.n || !self.has_at(self.cursor, s) {
-            return false;
-        }
-        self.cursor += s.len();
-        true
-    }
-
-    /// Snowball's `replace_s`: `c[bra..ket]` becomes `s`, the cursor adjusted as Snowball
-    /// adjusts it.
-    fn replace(&mut self, bra: usize, ket: usize, s: &str) {
-        let len = s.chars().count();
-        let tail = self.n - ket;
-        self.c.copy_within(ket..self.n, bra + len);
-        for (k, ch) in s.chars().enumerate() {
-            self.c[bra + k] = ch;
-        }
-        self.n = bra + len + tail;
-        if self.cursor >= ket {
-            self.cursor = self.cursor + bra + len - ket;
-        } else if self.cursor > bra {
-            self.cursor = bra;
-        }
-    }
-
     /// A backward step: the longest entry of `t` before the cursor, deleted when `ok(result,
     /// word length)` holds. Fails (with the cursor moved) when nothing matches or `ok` fails.
     fn suffix(&mut self, t: &Table, ok: impl Fn(u8, usize) -> bool) -> bool {
@@ -185,7 +136,8 @@ impl Env {
         if !ok(r, wl) {
             return false;
         }
-        self.replace(self.cursor, ket, "");
+        let bra = self.cursor;
+        self.replace(bra, ket, "");
         true
     }
 
@@ -204,7 +156,8 @@ impl Env {
         if !ok(r, wl) {
             return false;
         }
-        self.replace(bra, self.cursor, with(r));
+        let ket = self.cursor;
+        self.replace(bra, ket, with(r));
         true
     }
 
@@ -253,16 +206,9 @@ impl Env {
             return false;
         }
         self.cursor -= 1;
-        self.replace(self.cursor, ket, "ي");
+        let bra = self.cursor;
+        self.replace(bra, ket, "ي");
         true
-    }
-
-    /// Restores the cursor to `off` characters before the end (Snowball's `limit - v`).
-    fn back_to(&mut self, off: usize) {
-        self.cursor = self.n - off;
-    }
-    fn tail(&self) -> usize {
-        self.n - self.cursor
     }
 
     /// The suffix steps (Snowball's `backwards ( ... )`).
@@ -429,10 +375,11 @@ impl Env {
     /// Snowball's `Normalize_post`: a final hamza-bearing letter becomes a lone hamza, then
     /// every hamza-bearing alef, waw and yeh becomes its plain letter.
     fn normalize_post(&mut self) {
-        if self.n > 0 && matches!(self.c[self.n - 1], 'آ' | 'أ' | 'ؤ' | 'إ' | 'ئ') {
-            self.c[self.n - 1] = 'ء';
+        let w = &mut self.w;
+        if w.n > 0 && matches!(w.c[w.n - 1], 'آ' | 'أ' | 'ؤ' | 'إ' | 'ئ') {
+            w.c[w.n - 1] = 'ء';
         }
-        for ch in &mut self.c[..self.n] {
+        for ch in &mut w.c[..w.n] {
             *ch = match *ch {
                 'آ' | 'أ' | 'إ' => 'ا',
                 'ؤ' => 'و',
@@ -443,38 +390,15 @@ impl Env {
     }
 }
 
-/// A stem: at most [`MAX_CHARS`] Arabic letters, two bytes each in UTF-8.
-pub(crate) struct Stem {
-    b: [u8; 2 * MAX_CHARS],
-    n: usize,
-}
-
-impl Stem {
-    /// The stem as a string.
-    pub(crate) fn as_str(&self) -> &str {
-        // only whole characters are ever written
-        std::str::from_utf8(&self.b[..self.n]).unwrap_or_default()
-    }
-}
-
 /// The Arabic stem of `word`, or `None` when the word holds a character outside the Arabic
-/// letters handled here or is longer than [`MAX_CHARS`] (the caller then asks rust-stemmers).
+/// letters handled here or is longer than [`MAX_CHARS`](crate::snowball::MAX_CHARS) (the caller then asks rust-stemmers).
 pub(crate) fn stem(word: &str) -> Option<Stem> {
     let mut env = Env {
-        c: ['\0'; MAX_CHARS],
-        n: 0,
-        cursor: 0,
+        w: Word::new(word, handled)?,
         is_noun: true,
         is_verb: true,
         is_defined: false,
     };
-    for ch in word.chars() {
-        if env.n == MAX_CHARS || !handled(ch) {
-            return None;
-        }
-        env.c[env.n] = ch;
-        env.n += 1;
-    }
     // Checks1: a definite article marks a noun
     if let Some((r, _)) = env.find_among(CHECKS) {
         if env.n > 3 + (r == 1) as usize {
@@ -486,19 +410,13 @@ pub(crate) fn stem(word: &str) -> Option<Stem> {
     env.suffixes();
     env.prefixes();
     env.normalize_post();
-    let mut out = Stem {
-        b: [0; 2 * MAX_CHARS],
-        n: 0,
-    };
-    for &ch in &env.c[..env.n] {
-        out.n += ch.encode_utf8(&mut out.b[out.n..]).len();
-    }
-    Some(out)
+    Some(env.w.stem())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::snowball::MAX_CHARS;
     use rust_stemmers::{Algorithm, Stemmer};
 
     /// Compares the native stem with rust-stemmers' on every word; returns the number of
@@ -591,40 +509,18 @@ mod tests {
     /// Short words over letters that reach every rule, all of them.
     #[test]
     fn equal_to_rust_stemmers_on_every_short_word() {
-        let letters: Vec<char> = "اأإآؤئءبتةكلمنهويىسفقد".chars().collect();
-        let mut words: Vec<String> = vec![String::new()];
-        let mut all = Vec::new();
-        for _ in 0..4 {
-            let mut next = Vec::new();
-            for w in &words {
-                for &c in &letters {
-                    let mut x = w.clone();
-                    x.push(c);
-                    next.push(x);
-                }
-            }
-            all.extend(next.iter().cloned());
-            words = next;
-        }
+        let all = crate::stem_test::all_words("اأإآؤئءبتةكلمنهويىسفقد", 1..=4);
         assert_eq!(check(all.iter().map(String::as_str)), all.len());
     }
 
-    /// The Arabic words of the project's corpus and lexicons.
+    /// The Arabic words of data/ and of the public corpora.
     #[test]
-    fn equal_to_rust_stemmers_on_the_corpus() {
-        let words = crate::stem_test::words_under(&crate::stem_test::data_dir(), is_arabic);
-        let native = check(words.iter().map(String::as_str));
-        assert!(native > 1_000, "{native} words stemmed natively");
-    }
-
-    /// The Arabic words of the public tweets in `../shared/corpora`, when present.
-    #[test]
-    fn equal_to_rust_stemmers_on_the_public_tweets() {
-        let Some(root) = crate::stem_test::shared_corpora() else {
-            return;
-        };
-        let words = crate::stem_test::words_under(&root, is_arabic);
-        let native = check(words.iter().map(String::as_str));
-        assert!(native > 5_000, "{native} words stemmed natively");
+    fn equal_to_rust_stemmers_on_the_corpora() {
+        crate::stem_test::check_corpora(
+            Algorithm::Arabic,
+            |w| stem(w).map(|s| s.as_str().to_string()),
+            is_arabic,
+            [1_000, 5_000],
+        );
     }
 }

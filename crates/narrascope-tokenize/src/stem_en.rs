@@ -397,27 +397,6 @@ mod tests {
         )
     }
 
-    /// Every string over `alphabet` of length `lo..=hi`.
-    fn all_strings(alphabet: &[u8], lo: usize, hi: usize) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut cur: Vec<Vec<u8>> = vec![Vec::new()];
-        for len in 1..=hi {
-            let mut next = Vec::with_capacity(cur.len() * alphabet.len());
-            for s in &cur {
-                for &c in alphabet {
-                    let mut t = s.clone();
-                    t.push(c);
-                    next.push(t);
-                }
-            }
-            if len >= lo {
-                out.extend(next.iter().map(|t| String::from_utf8(t.clone()).unwrap()));
-            }
-            cur = next;
-        }
-        out
-    }
-
     #[test]
     fn known_stems() {
         let snowball = Stemmer::create(Algorithm::English);
@@ -462,9 +441,9 @@ mod tests {
     /// `valid_LI` letters, `w`/`x`, a digit and the apostrophe), all of them.
     #[test]
     fn equal_to_rust_stemmers_on_every_short_word() {
-        let words = all_strings(b"aeiyolsdtbcnw'1", 1, 4);
+        let words = crate::stem_test::all_words("aeiyolsdtbcnw'1", 1..=4);
         assert_eq!(check(words.iter().map(String::as_str)), words.len());
-        let words = all_strings(b"aeysltdgin'", 5, 5);
+        let words = crate::stem_test::all_words("aeysltdgin'", 5..=5);
         assert_eq!(check(words.iter().map(String::as_str)), words.len());
     }
 
@@ -528,27 +507,14 @@ mod tests {
         }
     }
 
-    /// Words as the tokenizer's words: letters, digits and apostrophes.
-    fn is_word_char(c: char) -> bool {
-        c.is_alphanumeric() || c == '\''
-    }
-
-    /// The words of the project's corpus and lexicons.
+    /// The words (letters, digits, apostrophes) of data/ and of the public corpora.
     #[test]
-    fn equal_to_rust_stemmers_on_the_corpus() {
-        let words = crate::stem_test::words_under(&crate::stem_test::data_dir(), is_word_char);
-        let native = check(words.iter().map(String::as_str));
-        assert!(native > 10_000, "{native} words stemmed natively");
-    }
-
-    /// The words of the public tweets in `../shared/corpora`, when present.
-    #[test]
-    fn equal_to_rust_stemmers_on_the_public_tweets() {
-        let Some(root) = crate::stem_test::shared_corpora() else {
-            return;
-        };
-        let words = crate::stem_test::words_under(&root, is_word_char);
-        let native = check(words.iter().map(String::as_str));
-        assert!(native > 10_000, "{native} words stemmed natively");
+    fn equal_to_rust_stemmers_on_the_corpora() {
+        crate::stem_test::check_corpora(
+            Algorithm::English,
+            |w| stem(w).map(|s| s.as_str().to_string()),
+            |c| c.is_alphanumeric() || c == '\'',
+            [10_000, 10_000],
+        );
     }
 }

@@ -56,3 +56,37 @@ pub(crate) fn shared_corpora() -> Option<PathBuf> {
         None
     }
 }
+
+/// Every string over the characters of `alphabet` whose length is in `lens`.
+pub(crate) fn all_words(alphabet: &str, lens: std::ops::RangeInclusive<usize>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = vec![String::new()];
+    for len in 1..=*lens.end() {
+        let next: Vec<String> = cur
+            .iter()
+            .flat_map(|s| alphabet.chars().map(move |c| format!("{s}{c}")))
+            .collect();
+        if lens.contains(&len) {
+            out.extend(next.iter().cloned());
+        }
+        cur = next;
+    }
+    out
+}
+
+/// Compares `native` with rust-stemmers on the words (runs of `keep` characters) of `data/`
+/// and, when present, of `../shared/corpora`; each must have more than `min` words stemmed
+/// natively.
+pub(crate) fn check_corpora(
+    algorithm: Algorithm,
+    native: impl Fn(&str) -> Option<String> + Copy,
+    keep: impl Fn(char) -> bool + Copy,
+    min: [usize; 2],
+) {
+    let roots = std::iter::once(data_dir()).chain(shared_corpora());
+    for (root, min) in roots.zip(min) {
+        let words = words_under(&root, keep);
+        let n = check(algorithm, native, words.iter().map(String::as_str));
+        assert!(n > min, "{}: {n} words stemmed natively", root.display());
+    }
+}
