@@ -6,6 +6,10 @@
 /// Longest word (in characters) the native ports stem; longer words go to rust-stemmers.
 pub(crate) const MAX_CHARS: usize = 32;
 
+/// Room for a stem's bytes: `MAX_CHARS` characters of at most two bytes ([`Word::new`] takes
+/// no longer character), or the English port's 66 ASCII bytes.
+pub(crate) const STEM_BYTES: usize = 2 * MAX_CHARS + 2;
+
 /// A suffix or prefix table: each entry and its result (Snowball's `among`), with the set of
 /// its entries' last characters (their code modulo 64, as bits) to rule a suffix search out
 /// at once.
@@ -46,7 +50,7 @@ pub(crate) struct Word {
 
 impl Word {
     /// `word` as a `Word`, or `None` when it is longer than [`MAX_CHARS`] or holds a character
-    /// for which `handled` is false.
+    /// for which `handled` is false or of more than two bytes in UTF-8.
     pub fn new(word: &str, handled: impl Fn(char) -> bool) -> Option<Word> {
         let mut w = Word {
             c: ['\0'; MAX_CHARS],
@@ -55,7 +59,7 @@ impl Word {
             lb: 0,
         };
         for ch in word.chars() {
-            if w.n == MAX_CHARS || !handled(ch) {
+            if w.n == MAX_CHARS || ch.len_utf8() > 2 || !handled(ch) {
                 return None;
             }
             w.c[w.n] = ch;
@@ -72,6 +76,7 @@ impl Word {
 
     /// Snowball's `find_among` (forward): the longest entry written at the cursor; moves the
     /// cursor past it. Returns its result and where it started.
+    #[inline]
     pub fn find_among(&mut self, t: &Table) -> Option<(u8, usize)> {
         let (s, r) = t
             .entries
@@ -86,6 +91,7 @@ impl Word {
     /// Snowball's `find_among_b` (backward): the longest entry that ends at the cursor and
     /// starts at the backward limit or after; moves the cursor to its start. Returns its
     /// result.
+    #[inline]
     pub fn find_among_b(&mut self, t: &Table) -> Option<u8> {
         let room = self.cursor - self.lb;
         if room == 0 {
@@ -113,6 +119,7 @@ impl Word {
 
     /// Snowball's `eq_s` (forward): whether `s` is written at the cursor (never at the end);
     /// moves the cursor past it.
+    #[inline]
     pub fn eq_s(&mut self, s: &[char]) -> bool {
         if self.cursor >= self.n || !self.has_at(self.cursor, s) {
             return false;
@@ -123,6 +130,7 @@ impl Word {
 
     /// Snowball's `eq_s_b` (backward): whether `s` ends at the cursor, after the backward
     /// limit; moves the cursor to its start.
+    #[inline]
     pub fn eq_s_b(&mut self, s: &[char]) -> bool {
         if self.cursor - self.lb < s.len() || !self.has_at(self.cursor - s.len(), s) {
             return false;
@@ -133,6 +141,7 @@ impl Word {
 
     /// Snowball's `replace_s`: `c[bra..ket]` becomes `s`, the cursor adjusted as Snowball
     /// adjusts it.
+    #[inline]
     pub fn replace(&mut self, bra: usize, ket: usize, s: &str) {
         let len = s.chars().count();
         let tail = self.n - ket;
@@ -161,9 +170,10 @@ impl Word {
     /// The word as a [`Stem`].
     pub fn stem(&self) -> Stem {
         let mut out = Stem {
-            b: [0; 4 * MAX_CHARS],
+            b: [0; STEM_BYTES],
             n: 0,
         };
+        // the replacements the ports make are two-byte letters too
         for &ch in &self.c[..self.n] {
             out.n += ch.encode_utf8(&mut out.b[out.n..]).len();
         }
@@ -171,10 +181,16 @@ impl Word {
     }
 }
 
-/// A stem of at most [`MAX_CHARS`] characters, in UTF-8 on the stack.
+/// A stem, in UTF-8 on the stack: at most [`STEM_BYTES`] bytes.
 pub(crate) struct Stem {
-    b: [u8; 4 * MAX_CHARS],
-    n: usize,
+    pub(crate) b: [u8; STEM_BYTES],
+    pub(crate) n: usize,
+}
+
+impl AsRef<str> for Stem {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
 }
 
 impl Stem {
@@ -182,5 +198,22 @@ impl Stem {
     pub(crate) fn as_str(&self) -> &str {
         // only whole characters are ever written
         std::str::from_utf8(&self.b[..self.n]).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_word_fits_its_stem() {
+        // characters of more than two bytes are refused, whatever the port accepts
+        assert!(Word::new("a\u{0800}", |_| true).is_none());
+        assert!(Word::new("a😀", |_| true).is_none());
+        // the longest word of the widest characters accepted fits a stem
+        let widest = "\u{07FF}".repeat(MAX_CHARS);
+        let w = Word::new(&widest, |_| true).unwrap();
+        assert_eq!(w.stem().as_str(), widest);
+        assert!(Word::new(&format!("{widest}a"), |_| true).is_none());
     }
 }

@@ -8,7 +8,8 @@
 //! tables character by character: about 7,000 instructions a new Arabic word on real tweets
 //! (callgrind). Words with any character outside U+0621-U+063A and U+0641-U+064A (diacritics,
 //! tatweel, digits, presentation forms, Latin letters: everything the algorithm's first
-//! normalisation would touch) and words longer than [`MAX_CHARS`](crate::snowball::MAX_CHARS) are left to rust-stemmers
+//! normalisation would touch) and words longer than
+//! [`MAX_CHARS`](crate::snowball::MAX_CHARS) are left to rust-stemmers
 //! ([`stem`] returns `None`), so the result is always rust-stemmers' own; the tests compare
 //! the two on every Arabic word of the project's corpus and of the public corpora when present,
 //! and on generated words that reach every step.
@@ -391,7 +392,9 @@ impl Env {
 }
 
 /// The Arabic stem of `word`, or `None` when the word holds a character outside the Arabic
-/// letters handled here or is longer than [`MAX_CHARS`](crate::snowball::MAX_CHARS) (the caller then asks rust-stemmers).
+/// letters handled here or is longer than [`MAX_CHARS`](crate::snowball::MAX_CHARS) (the
+/// caller then asks rust-stemmers).
+#[inline]
 pub(crate) fn stem(word: &str) -> Option<Stem> {
     let mut env = Env {
         w: Word::new(word, handled)?,
@@ -418,16 +421,6 @@ mod tests {
     use super::*;
     use crate::snowball::MAX_CHARS;
     use rust_stemmers::{Algorithm, Stemmer};
-
-    /// Compares the native stem with rust-stemmers' on every word; returns the number of
-    /// words stemmed natively.
-    fn check<'a>(words: impl IntoIterator<Item = &'a str>) -> usize {
-        crate::stem_test::check(
-            Algorithm::Arabic,
-            |w| stem(w).map(|s| s.as_str().to_string()),
-            words,
-        )
-    }
 
     fn is_arabic(c: char) -> bool {
         ('\u{0600}'..='\u{06FF}').contains(&c)
@@ -503,24 +496,19 @@ mod tests {
                 }
             }
         }
-        assert_eq!(check(words.iter().map(String::as_str)), words.len());
+        crate::stem_test::check_all(Algorithm::Arabic, stem, &words);
     }
 
     /// Short words over letters that reach every rule, all of them.
     #[test]
     fn equal_to_rust_stemmers_on_every_short_word() {
         let all = crate::stem_test::all_words("اأإآؤئءبتةكلمنهويىسفقد", 1..=4);
-        assert_eq!(check(all.iter().map(String::as_str)), all.len());
+        crate::stem_test::check_all(Algorithm::Arabic, stem, &all);
     }
 
     /// The Arabic words of data/ and of the public corpora.
     #[test]
     fn equal_to_rust_stemmers_on_the_corpora() {
-        crate::stem_test::check_corpora(
-            Algorithm::Arabic,
-            |w| stem(w).map(|s| s.as_str().to_string()),
-            is_arabic,
-            [1_000, 5_000],
-        );
+        crate::stem_test::check_corpora(Algorithm::Arabic, stem, is_arabic, [1_000, 5_000]);
     }
 }

@@ -14,19 +14,10 @@
 /// Longest word stemmed here; longer words go to rust-stemmers.
 pub(crate) const MAX_LEN: usize = 64;
 
-/// A stem: at most [`MAX_LEN`] + 1 ASCII bytes (step 1b may add an `e`).
-pub(crate) struct Stem {
-    b: [u8; MAX_LEN + 2],
-    n: usize,
-}
+// a stem (at most MAX_LEN + 1 bytes) fits a `Stem`
+const _: () = assert!(MAX_LEN + 2 <= STEM_BYTES);
 
-impl Stem {
-    /// The stem as a string.
-    pub(crate) fn as_str(&self) -> &str {
-        // only ASCII bytes are ever written
-        std::str::from_utf8(&self.b[..self.n]).unwrap_or_default()
-    }
-}
+use crate::snowball::{Stem, STEM_BYTES};
 
 #[inline]
 fn is_v(c: u8) -> bool {
@@ -62,8 +53,9 @@ pub(crate) fn stem(word: &str) -> Option<Stem> {
     {
         return None;
     }
+    // at most MAX_LEN + 1 bytes: step 1b may add an `e`
     let mut s = Stem {
-        b: [0; MAX_LEN + 2],
+        b: [0; STEM_BYTES],
         n: w.len(),
     };
     s.b[..w.len()].copy_from_slice(w);
@@ -387,16 +379,6 @@ mod tests {
     use super::*;
     use rust_stemmers::{Algorithm, Stemmer};
 
-    /// Compares the native stem with rust-stemmers' on every word; returns the number of
-    /// words stemmed natively.
-    fn check<'a>(words: impl IntoIterator<Item = &'a str>) -> usize {
-        crate::stem_test::check(
-            Algorithm::English,
-            |w| stem(w).map(|s| s.as_str().to_string()),
-            words,
-        )
-    }
-
     #[test]
     fn known_stems() {
         let snowball = Stemmer::create(Algorithm::English);
@@ -442,9 +424,9 @@ mod tests {
     #[test]
     fn equal_to_rust_stemmers_on_every_short_word() {
         let words = crate::stem_test::all_words("aeiyolsdtbcnw'1", 1..=4);
-        assert_eq!(check(words.iter().map(String::as_str)), words.len());
+        crate::stem_test::check_all(Algorithm::English, stem, &words);
         let words = crate::stem_test::all_words("aeysltdgin'", 5..=5);
-        assert_eq!(check(words.iter().map(String::as_str)), words.len());
+        crate::stem_test::check_all(Algorithm::English, stem, &words);
     }
 
     /// Every suffix of every step's table, and chains of them, after bases with short and
@@ -478,7 +460,7 @@ mod tests {
             }
         }
         words.retain(|w| !w.is_empty());
-        assert_eq!(check(words.iter().map(String::as_str)), words.len());
+        crate::stem_test::check_all(Algorithm::English, stem, &words);
     }
 
     fn english_like() -> impl proptest::strategy::Strategy<Value = String> {
@@ -512,7 +494,7 @@ mod tests {
     fn equal_to_rust_stemmers_on_the_corpora() {
         crate::stem_test::check_corpora(
             Algorithm::English,
-            |w| stem(w).map(|s| s.as_str().to_string()),
+            stem,
             |c| c.is_alphanumeric() || c == '\'',
             [10_000, 10_000],
         );

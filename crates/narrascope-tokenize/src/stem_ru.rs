@@ -5,7 +5,8 @@
 //!
 //! rust-stemmers' machine builds a new `String` for every deletion and compares its suffix
 //! tables character by character. Words with any other character (`ё`, capitals, Latin,
-//! digits, hyphens) and words longer than [`MAX_CHARS`](crate::snowball::MAX_CHARS) are left to rust-stemmers ([`stem`]
+//! digits, hyphens) and words longer than [`MAX_CHARS`](crate::snowball::MAX_CHARS) are left
+//! to rust-stemmers ([`stem`]
 //! returns `None`), so the result is always rust-stemmers' own; the tests compare the two on
 //! every Cyrillic word of the project's corpus and of the public corpora when present, and on
 //! generated words that reach every step.
@@ -323,14 +324,6 @@ mod tests {
     use crate::snowball::MAX_CHARS;
     use rust_stemmers::Algorithm;
 
-    fn check<'a>(words: impl IntoIterator<Item = &'a str>) -> usize {
-        crate::stem_test::check(
-            Algorithm::Russian,
-            |w| stem(w).map(|s| s.as_str().to_string()),
-            words,
-        )
-    }
-
     fn is_cyrillic(c: char) -> bool {
         ('\u{0400}'..='\u{04FF}').contains(&c)
     }
@@ -398,25 +391,20 @@ mod tests {
                 }
             }
         }
-        assert_eq!(check(words.iter().map(String::as_str)), words.len());
+        crate::stem_test::check_all(Algorithm::Russian, stem, &words);
     }
 
     /// Short words over letters that reach every rule, all of them.
     #[test]
     fn equal_to_rust_stemmers_on_every_short_word() {
         let all = crate::stem_test::all_words("аяеиоыуюбвшсьнйлтхм", 1..=4);
-        assert_eq!(check(all.iter().map(String::as_str)), all.len());
+        crate::stem_test::check_all(Algorithm::Russian, stem, &all);
     }
 
     /// The Cyrillic words of data/ (which holds few Russian passages) and of the public
     /// corpora.
     #[test]
     fn equal_to_rust_stemmers_on_the_corpora() {
-        crate::stem_test::check_corpora(
-            Algorithm::Russian,
-            |w| stem(w).map(|s| s.as_str().to_string()),
-            is_cyrillic,
-            [10, 100],
-        );
+        crate::stem_test::check_corpora(Algorithm::Russian, stem, is_cyrillic, [10, 100]);
     }
 }

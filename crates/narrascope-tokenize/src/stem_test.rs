@@ -8,20 +8,30 @@ use rust_stemmers::{Algorithm, Stemmer};
 
 /// Compares `native` with rust-stemmers' `algorithm` on every word (`native` returns `None`
 /// for a word it leaves to rust-stemmers); returns the number of words stemmed natively.
-pub(crate) fn check<'a>(
+pub(crate) fn check<'a, S: AsRef<str>>(
     algorithm: Algorithm,
-    native: impl Fn(&str) -> Option<String>,
+    native: impl Fn(&str) -> Option<S>,
     words: impl IntoIterator<Item = &'a str>,
 ) -> usize {
     let snowball = Stemmer::create(algorithm);
     let mut n = 0;
     for w in words {
         if let Some(s) = native(w) {
-            assert_eq!(s, snowball.stem(w), "word {w:?}");
+            assert_eq!(s.as_ref(), snowball.stem(w), "word {w:?}");
             n += 1;
         }
     }
     n
+}
+
+/// Like [`check`], and every word must be stemmed natively.
+pub(crate) fn check_all<S: AsRef<str>>(
+    algorithm: Algorithm,
+    native: impl Fn(&str) -> Option<S>,
+    words: &[String],
+) {
+    let n = check(algorithm, native, words.iter().map(String::as_str));
+    assert_eq!(n, words.len(), "words left to rust-stemmers");
 }
 
 /// The distinct words of every file under `root`: the maximal runs of characters for which
@@ -77,9 +87,9 @@ pub(crate) fn all_words(alphabet: &str, lens: std::ops::RangeInclusive<usize>) -
 /// Compares `native` with rust-stemmers on the words (runs of `keep` characters) of `data/`
 /// and, when present, of `../shared/corpora`; each must have more than `min` words stemmed
 /// natively.
-pub(crate) fn check_corpora(
+pub(crate) fn check_corpora<S: AsRef<str>>(
     algorithm: Algorithm,
-    native: impl Fn(&str) -> Option<String> + Copy,
+    native: impl Fn(&str) -> Option<S> + Copy,
     keep: impl Fn(char) -> bool + Copy,
     min: [usize; 2],
 ) {
