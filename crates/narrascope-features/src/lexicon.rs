@@ -202,7 +202,12 @@ pub struct LexiconMatcher {
     pattern_theme: Vec<u16>,
     /// Stem → two-byte code.
     codes: rustc_hash::FxHashMap<Box<str>, [u8; 2]>,
+    /// Process-unique identity (shared by clones), so a [`MatchScratch`] never serves one
+    /// matcher's codes to another.
+    uid: u64,
 }
+
+static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// One cue match: the theme index and the span in the original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,7 +224,17 @@ pub struct MatchScratch {
     hay: Vec<u8>,
     /// Per haystack byte of a word code's first byte: the word's span.
     starts: Vec<(usize, Span)>,
+    /// The matcher and the tokenizer word-cache epoch `by_id` belongs to.
+    owner: (u64, u64),
+    /// Per tokenizer word id ([`Tokenized::word_id`]): `(language + 1) << 16 | code` of the
+    /// word's stem in the text's language (code 0: not a cue word), 0 when not known. The
+    /// stem of a word id depends only on the language, so one lookup of the stem serves
+    /// every later occurrence.
+    by_id: Vec<u32>,
 }
+
+/// Word ids at or above this are not remembered in [`MatchScratch`] (bounds its memory).
+const MAX_ID: u32 = 1 << 18;
 
 /// Codes available: 128 first bytes times 127 second bytes.
 const MAX_CODES: usize = 128 * 127;
@@ -269,6 +284,7 @@ impl LexiconMatcher {
             ac,
             pattern_theme,
             codes,
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -292,26 +308,50 @@ impl LexiconMatcher {
         mut f: impl FnMut(LexiconMatch),
     ) {
         let Some(ac) = &self.ac else { return };
-        let (hay, starts) = (&mut scratch.hay, &mut scratch.starts);
+        let owner = (self.uid, tokens.word_epoch());
+        if scratch.owner != owner {
+            scratch.by_id.clear();
+            scratch.owner = owner;
+        }
+        let (hay, starts, by_id) = (&mut scratch.hay, &mut scratch.starts, &mut scratch.by_id);
         hay.clear();
         starts.clear();
+        // the text's language as a number, plus one (never 0)
+        let lang = 1 + tokens.language().map_or(254, |l| l as u32);
         let mut any = false;
         let mut push_word =
-            |hay: &mut Vec<u8>, starts: &mut Vec<(usize, Span)>, t: &Token| match self
-                .codes
-                .get(tokens.stem(t))
-            {
-                Some(c) => {
+            |hay: &mut Vec<u8>, starts: &mut Vec<(usize, Span)>, t: &Token, id: Option<u32>| {
+                let known = id.and_then(|id| by_id.get(id as usize)).copied();
+                let code = match known {
+                    Some(k) if k >> 16 == lang => k as u16,
+                    _ => {
+                        let code = self
+                            .codes
+                            .get(tokens.stem(t))
+                            .map_or(0, |&c| u16::from_be_bytes(c));
+                        if let Some(id) = id.filter(|&id| id < MAX_ID) {
+                            let id = id as usize;
+                            if by_id.len() <= id {
+                                by_id.resize(id + 1, 0);
+                            }
+                            by_id[id] = lang << 16 | code as u32;
+                        }
+                        code
+                    }
+                };
+                if code != 0 {
                     starts.push((hay.len(), t.span));
-                    hay.extend_from_slice(c);
+                    hay.extend_from_slice(&code.to_be_bytes());
                     any = true;
+                } else {
+                    hay.push(0);
                 }
-                None => hay.push(0),
             };
         let mut parts = tokens
             .parts()
             .iter()
-            .skip_while(|p| p.parent < range.start)
+            .enumerate()
+            .skip_while(|(_, p)| p.parent < range.start)
             .peekable();
         for (i, t) in tokens
             .tokens()
@@ -321,11 +361,11 @@ impl LexiconMatcher {
             .take(range.len())
         {
             match t.kind {
-                TokenKind::Word => push_word(hay, starts, t),
+                TokenKind::Word => push_word(hay, starts, t, tokens.word_id(i)),
                 TokenKind::Hashtag => {
-                    while let Some(p) = parts.next_if(|p| p.parent <= i) {
+                    while let Some((j, p)) = parts.next_if(|(_, p)| p.parent <= i) {
                         if p.parent == i {
-                            push_word(hay, starts, &p.token);
+                            push_word(hay, starts, &p.token, tokens.part_word_id(j));
                         }
                     }
                 }
@@ -355,6 +395,52 @@ impl LexiconMatcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A scratch remembers cue codes per word id only for one matcher and one language: the
+    /// same words, in texts of two languages, matched by two matchers through one scratch,
+    /// give what fresh scratches give.
+    #[test]
+    fn scratch_codes_follow_matcher_and_language() {
+        let tok = Tokenizer::new();
+        let custom = LexiconSet {
+            themes: vec![Theme::parse(
+                "custom.txt",
+                "# theme: custom\n# narrative: recruitment\ncaravan\njoin the caravan\nbrothers",
+            )
+            .unwrap()],
+        };
+        let matchers = [
+            LexiconMatcher::new(&LexiconSet::builtin(), &tok),
+            LexiconMatcher::new(&custom, &tok),
+        ];
+        let texts = [
+            "Brothers, we are joining the caravan. Make hijrah!",
+            // German: `joining` is not stemmed to `join` here
+            "Wir sind joining the caravan und die Brüder kommen, wir sind hier",
+            "the caravan is leaving, brothers, joining the caravan",
+        ];
+        let found = |m: &LexiconMatcher, t: &Tokenized, s: &mut MatchScratch| {
+            let mut v = Vec::new();
+            m.find(t, s, |x| v.push(x));
+            v
+        };
+        // one scratch per matcher (its codes carried from text to text), one for both
+        let mut own = [MatchScratch::default(), MatchScratch::default()];
+        let mut mixed = MatchScratch::default();
+        let mut any = 0;
+        for round in 0..2 {
+            for text in texts {
+                let t = tok.tokenize(text);
+                for (m, own) in matchers.iter().zip(&mut own) {
+                    let want = found(m, &t, &mut MatchScratch::default());
+                    any += want.len();
+                    assert_eq!(found(m, &t, own), want, "round {round}: {text}");
+                    assert_eq!(found(m, &t, &mut mixed), want, "round {round}: {text}");
+                }
+            }
+        }
+        assert!(any > 0);
+    }
 
     #[test]
     fn builtin_lexicons_parse() {

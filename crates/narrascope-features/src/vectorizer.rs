@@ -166,8 +166,83 @@ static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::ne
 #[derive(Default)]
 struct WordCache {
     owner: u64,
-    map: FxHashMap<InlineKey, WordEntry>,
+    table: WordTable<WordEntry>,
     ids: Vec<Hit>,
+}
+
+/// Entries derived from normalised words, found by the tokenizer's word id (an array index,
+/// see [`Tokenized::word_id`]) or, for a word without one or not yet seen with it, by the
+/// normalised form (a hash lookup). Words written differently with the same normalised form
+/// share one entry.
+struct WordTable<E> {
+    /// The tokenizer word-cache epoch the ids of `by_id` belong to.
+    epoch: u64,
+    /// Tokenizer word id → entry index (`u32::MAX`: not known).
+    by_id: Vec<u32>,
+    map: FxHashMap<InlineKey, u32>,
+    entries: Vec<E>,
+}
+
+impl<E> Default for WordTable<E> {
+    fn default() -> Self {
+        WordTable {
+            epoch: 0,
+            by_id: Vec::new(),
+            map: FxHashMap::default(),
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<E> WordTable<E> {
+    /// Word ids at or above this are not remembered (bounds `by_id` for a document of
+    /// millions of distinct words; the tokenizer's cache holds 100,000 between documents).
+    const MAX_ID: u32 = 1 << 18;
+
+    fn clear(&mut self) {
+        self.by_id.clear();
+        self.map.clear();
+        self.entries.clear();
+    }
+
+    /// Makes the ids of the tokenizer word-cache `epoch` the ones remembered.
+    #[inline]
+    fn follow(&mut self, epoch: u64) {
+        if self.epoch != epoch {
+            self.by_id.clear();
+            self.epoch = epoch;
+        }
+    }
+
+    /// The index of the entry of the word with tokenizer id `id` (in the followed epoch) and
+    /// normalised form `norm`, made by `make` when new; `None` for a form too long to key
+    /// (such words are not cached).
+    #[inline]
+    fn find(&mut self, id: Option<u32>, norm: &str, make: impl FnOnce() -> E) -> Option<usize> {
+        if let Some(&i) = id.and_then(|id| self.by_id.get(id as usize)) {
+            if i != u32::MAX {
+                return Some(i as usize);
+            }
+        }
+        let key = InlineKey::new(norm)?;
+        let i = match self.map.get(&key) {
+            Some(&i) => i,
+            None => {
+                let i = self.entries.len() as u32;
+                self.entries.push(make());
+                self.map.insert(key, i);
+                i
+            }
+        };
+        if let Some(id) = id.filter(|&id| id < Self::MAX_ID) {
+            let id = id as usize;
+            if self.by_id.len() <= id {
+                self.by_id.resize(id + 1, u32::MAX);
+            }
+            self.by_id[id] = i;
+        }
+        Some(i as usize)
+    }
 }
 
 /// What the transform knows about one normalised word.
@@ -290,7 +365,7 @@ struct Scratch {
 struct RowCache {
     /// (vectorizer, rows) the sums belong to.
     owner: (u64, u64),
-    map: FxHashMap<InlineKey, RowEntry>,
+    table: WordTable<RowEntry>,
     /// Per entry, `2 * width` numbers from `RowEntry::at`: the character n-grams' sum of
     /// `family weight * idf * row`, then the unigram's.
     sums: Vec<f32>,
@@ -720,13 +795,14 @@ impl Vectorizer {
         let mut cache = std::mem::take(&mut s.row_words);
         let owner = (self.uid, rows.uid());
         if cache.owner != owner
-            || cache.map.len() >= RowCache::MAX_WORDS
+            || cache.table.entries.len() >= RowCache::MAX_WORDS
             || cache.sums.len() > RowCache::MAX_SUMS
         {
-            cache.map.clear();
+            cache.table.clear();
             cache.sums.clear();
             cache.owner = owner;
         }
+        cache.table.follow(tokens.word_epoch());
         let mut acc = std::mem::take(&mut s.row_acc);
         acc.clear();
         acc.resize(2 * w, 0.0);
@@ -782,10 +858,11 @@ impl Vectorizer {
         s.fams.clear();
         let mut words = std::mem::take(&mut s.words);
         if words.owner != self.uid {
-            words.map.clear();
+            words.table.clear();
             words.ids.clear();
             words.owner = self.uid;
         }
+        words.table.follow(tokens.word_epoch());
         let mut sink = TransformSink {
             v: self,
             hits: &mut hits,
@@ -955,6 +1032,7 @@ impl Vectorizer {
                     }
                     if !t.stopword && (w.word_unigrams > 0.0 || w.char_ngrams > 0.0) {
                         let forms = WordForms {
+                            id: tokens.word_id(ti),
                             norm,
                             stem,
                             lang,
@@ -1271,6 +1349,8 @@ trait Sink {
 /// The forms of one word token.
 #[derive(Clone, Copy)]
 struct WordForms<'a> {
+    /// The word's id in the tokenizer's word cache, if any ([`Tokenized::word_id`]).
+    id: Option<u32>,
     norm: &'a str,
     stem: &'a str,
     /// The text's language (stems depend on it), as a small number.
@@ -1328,36 +1408,32 @@ impl Sink for TransformSink<'_> {
     }
 
     fn word(&mut self, v: &Vectorizer, w: WordForms<'_>, s: &mut Scratch) {
-        let Some(wkey) = InlineKey::new(w.norm) else {
+        if self.words.table.entries.len() >= WordCache::MAX_WORDS {
+            self.words.table.clear();
+            self.words.ids.clear();
+        }
+        let (index, ids) = (&v.index, &mut self.words.ids);
+        let found = self.words.table.find(w.id, w.norm, || {
+            let a = ids.len() as u32;
+            v.char_ngrams(w.norm, &mut s.padded, &mut s.offs, |k, _| {
+                if let Some(&(id, idf)) = index.get(&k) {
+                    ids.push(Hit::new(id, family::CHAR, idf));
+                }
+            });
+            WordEntry {
+                chars: (a, ids.len() as u32),
+                uni_lang: u8::MAX,
+                uni: None,
+            }
+        });
+        let Some(at) = found else {
             // long words are rare: computed every time, never cached (bounds the memory)
             let mut plain =
                 FnSink(|k, fam, span, name: &dyn Fn() -> String| self.emit(k, fam, span, name));
             return plain.word(v, w, s);
         };
         let (span, unigram, chars) = (w.span, w.unigram, w.chars);
-        let mut e = match self.words.map.get(&wkey) {
-            Some(&e) => e,
-            None => {
-                if self.words.map.len() >= WordCache::MAX_WORDS {
-                    self.words.map.clear();
-                    self.words.ids.clear();
-                }
-                let a = self.words.ids.len() as u32;
-                let (index, ids) = (&v.index, &mut self.words.ids);
-                v.char_ngrams(w.norm, &mut s.padded, &mut s.offs, |k, _| {
-                    if let Some(&(id, idf)) = index.get(&k) {
-                        ids.push(Hit::new(id, family::CHAR, idf));
-                    }
-                });
-                let e = WordEntry {
-                    chars: (a, self.words.ids.len() as u32),
-                    uni_lang: u8::MAX,
-                    uni: None,
-                };
-                self.words.map.insert(wkey, e);
-                e
-            }
-        };
+        let e = &mut self.words.table.entries[at];
         if unigram {
             if e.uni_lang != w.lang {
                 e.uni = v
@@ -1365,14 +1441,12 @@ impl Sink for TransformSink<'_> {
                     .get(&key(family::WORD1, w.stem))
                     .map(|&(id, idf)| Hit::new(id, family::WORD1, idf));
                 e.uni_lang = w.lang;
-                if let Some(slot) = self.words.map.get_mut(&wkey) {
-                    *slot = e;
-                }
             }
             if let Some(h) = e.uni {
                 self.push(h, Some(span));
             }
         }
+        let e = self.words.table.entries[at];
         if chars {
             let ids = &self.words.ids[e.chars.0 as usize..e.chars.1 as usize];
             match self.occ.as_deref_mut() {
@@ -1447,39 +1521,35 @@ impl Sink for AdditiveSink<'_> {
     }
 
     fn word(&mut self, v: &Vectorizer, w: WordForms<'_>, s: &mut Scratch) {
-        let Some(wkey) = InlineKey::new(w.norm) else {
+        let width = self.rows.width();
+        let (index, rows, sums) = (&v.index, self.rows, &mut self.cache.sums);
+        let found = self.cache.table.find(w.id, w.norm, || {
+            let at = sums.len();
+            sums.resize(at + 2 * width, 0.0);
+            let fw = v.family_weight[family::CHAR as usize];
+            let sums = &mut sums[at..at + width];
+            let mut char_n = 0f32;
+            v.char_ngrams(w.norm, &mut s.padded, &mut s.offs, |k, _| {
+                if let Some(&(id, idf)) = index.get(&k) {
+                    char_n += idf * idf;
+                    rows.add_scaled(id, fw * idf, sums);
+                }
+            });
+            RowEntry {
+                at: at as u32,
+                char_n,
+                uni_lang: u8::MAX,
+                uni_n: 0.0,
+                uni_id: 0,
+            }
+        });
+        let Some(i) = found else {
             // long words: computed every time, never cached (as in the transform)
             let mut plain =
                 FnSink(|k, fam, span, name: &dyn Fn() -> String| self.emit(k, fam, span, name));
             return plain.word(v, w, s);
         };
-        let width = self.rows.width();
-        let mut e = match self.cache.map.get(&wkey) {
-            Some(&e) => e,
-            None => {
-                let at = self.cache.sums.len();
-                self.cache.sums.resize(at + 2 * width, 0.0);
-                let (index, rows) = (&v.index, self.rows);
-                let fw = v.family_weight[family::CHAR as usize];
-                let sums = &mut self.cache.sums[at..at + width];
-                let mut char_n = 0f32;
-                v.char_ngrams(w.norm, &mut s.padded, &mut s.offs, |k, _| {
-                    if let Some(&(id, idf)) = index.get(&k) {
-                        char_n += idf * idf;
-                        rows.add_scaled(id, fw * idf, sums);
-                    }
-                });
-                let e = RowEntry {
-                    at: at as u32,
-                    char_n,
-                    uni_lang: u8::MAX,
-                    uni_n: 0.0,
-                    uni_id: 0,
-                };
-                self.cache.map.insert(wkey, e);
-                e
-            }
-        };
+        let e = &mut self.cache.table.entries[i];
         let at = e.at as usize;
         if w.unigram {
             if e.uni_lang != w.lang {
@@ -1493,14 +1563,13 @@ impl Sink for AdditiveSink<'_> {
                     self.rows.add_scaled(id, fw * idf, uni);
                 }
                 e.uni_lang = w.lang;
-                if let Some(slot) = self.cache.map.get_mut(&wkey) {
-                    *slot = e;
-                }
             }
-            if e.uni_n > 0.0 && self.first(e.uni_id) {
-                self.add_cached(0, at + width, e.uni_n);
+            let (uni_n, uni_id) = (e.uni_n, e.uni_id);
+            if uni_n > 0.0 && self.first(uni_id) {
+                self.add_cached(0, at + width, uni_n);
             }
         }
+        let e = self.cache.table.entries[i];
         if w.chars && e.char_n > 0.0 {
             self.add_cached(1, at, e.char_n);
         }

@@ -243,6 +243,68 @@ fn word_cache_is_invisible() {
     }
 }
 
+/// The per-thread caches keyed by the tokenizer's word ids never serve one epoch's ids to
+/// another: tokens made on another thread (where the same words got other ids) or before
+/// the tokenizer's cache changed hands give the vectors, dot products and lexicon matches of
+/// their text, whatever this thread's caches hold.
+#[test]
+fn word_ids_of_other_epochs_are_not_confused() {
+    use narrascope_features::Weighting;
+    let texts: Vec<&str> = DOCS
+        .iter()
+        .copied()
+        .chain([
+            "make hijrah, join the caravan",
+            "the caravan of the khilafah: make hijrah",
+        ])
+        .collect();
+    for w in [Weighting::Distinct, Weighting::Sublinear] {
+        let v = Vectorizer::params()
+            .min_df(1)
+            .weighting(w)
+            .fit(&texts)
+            .unwrap();
+        let other = Vectorizer::params().min_df(1).fit(&DOCS[5..]).unwrap();
+        let rows = rows_for(v.len(), 2, 3);
+        let whole = |t: &narrascope_tokenize::Tokenized| 0..t.tokens().len();
+        // tokens of the texts in reverse order, made on another thread: there the words got
+        // their ids in another order
+        let (tok, ts) = (v.tokenizer().clone(), texts.clone());
+        let foreign: Vec<_> = std::thread::spawn(move || {
+            ts.iter().rev().map(|t| tok.tokenize(t)).collect::<Vec<_>>()
+        })
+        .join()
+        .unwrap();
+        // tokens made here, then the cache changes hands (a new epoch) and fills again
+        let local: Vec<_> = texts.iter().map(|t| v.tokenizer().tokenize(t)).collect();
+        let _ = other.transform(texts[0]);
+        for t in texts.iter().rev() {
+            let _ = v.transform(t);
+        }
+        let mut x = SparseVector::new();
+        let (mut got, mut want) = (Vec::new(), Vec::new());
+        let tokens = foreign.iter().rev().zip(&local);
+        let mut moved = 0;
+        for (t, (f, l)) in texts.iter().zip(tokens) {
+            assert_ne!(f.word_epoch(), l.word_epoch());
+            moved += (0..l.tokens().len())
+                .filter(|&i| f.word_id(i) != l.word_id(i))
+                .count();
+            for toks in [f, l] {
+                v.transform_tokens(toks, whole(toks), &mut x, None);
+                assert_eq!(x, v.transform(t), "{w:?} transform: {t}");
+                v.dot_rows_tokens(toks, whole(toks), &rows, &mut got);
+                v.dot_rows(t, &rows, &mut want);
+                assert_eq!(got, want, "{w:?} dot products: {t}");
+            }
+        }
+        assert!(
+            moved > 50,
+            "the words' ids differ between the epochs ({moved})"
+        );
+    }
+}
+
 /// Words inside quotations get `q:` features next to their ordinary ones; without quotation
 /// marks, or with the family switched off, there are none.
 #[test]

@@ -147,6 +147,8 @@ pub struct Tokenized {
     /// Per token, then per hashtag part: its entry in the per-thread word cache, `u32::MAX`
     /// when not cached.
     pub(crate) word_ids: Vec<u32>,
+    /// The word cache's epoch the entries of `word_ids` belong to.
+    pub(crate) word_epoch: u64,
     pub(crate) raws: Vec<crate::tokenizer::Raw>,
     pub(crate) pieces: Vec<crate::tokenizer::Piece>,
     pub(crate) word: String,
@@ -211,6 +213,32 @@ impl Tokenized {
         } else {
             None
         }
+    }
+    /// The word-cache epoch of [`Self::word_id`] and [`Self::part_word_id`]: a number unique
+    /// in the process to one state of the tokenizer's per-thread word cache (0 when the text
+    /// was not tokenized yet).
+    #[inline]
+    pub fn word_epoch(&self) -> u64 {
+        self.word_epoch
+    }
+    /// The identity of token `i`'s word in the tokenizer's word cache, when the word went
+    /// through it (plain words of at most 24 bytes as written). Within one
+    /// [`Self::word_epoch`], tokens with the same id have the same normalised form (the word
+    /// was written the same way in the same document context), and, in texts of the same
+    /// [`Self::language`], the same stem and stopword status. Ids are small (below the
+    /// cache's 100,000 entries and a few more), so callers may index arrays with them to
+    /// cache what they derive from a word; ids of different epochs are unrelated.
+    #[inline]
+    pub fn word_id(&self, i: usize) -> Option<u32> {
+        self.word_ids.get(i).copied().filter(|&id| id != u32::MAX)
+    }
+    /// Like [`Self::word_id`], for the hashtag part `j` of [`Self::parts`].
+    #[inline]
+    pub fn part_word_id(&self, j: usize) -> Option<u32> {
+        self.word_ids
+            .get(self.tokens.len() + j)
+            .copied()
+            .filter(|&id| id != u32::MAX)
     }
     /// The normalised text: normalised forms of all tokens joined by single spaces.
     pub fn normalized_text(&self) -> String {

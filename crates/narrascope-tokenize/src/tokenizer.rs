@@ -571,6 +571,7 @@ impl Tokenizer {
         let cfg = &inner.config;
         let mut cache = wordcache::take();
         cache.prepare(inner.uid);
+        out.word_epoch = cache.epoch;
         let mut clean = std::mem::take(&mut out.clean);
         let mut shifts = std::mem::take(&mut out.shifts);
         let cleaned = cfg.invisible && InvisibleChars.remove(text, &mut clean, &mut shifts);

@@ -9,6 +9,7 @@
 //! (checked by the crate's property tests, which tokenize texts cold and warm).
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::FxHashMap;
 
@@ -32,10 +33,17 @@ pub(crate) struct WordEntry {
     pub stem: Option<(u32, u32)>,
 }
 
+/// Source of [`WordCache::epoch`] values: every emptying of any thread's cache takes the
+/// next one, so an (epoch, entry index) pair names one entry for the life of the process.
+static NEXT_EPOCH: AtomicU64 = AtomicU64::new(1);
+
 /// The cache itself (one per thread).
 #[derive(Default)]
 pub(crate) struct WordCache {
     owner: u64,
+    /// Process-unique number of the cache's current contents (0 before the first
+    /// [`Self::prepare`]): entry indices are only ever appended within one epoch.
+    pub epoch: u64,
     /// Raw word → entry index, one map per document context (`mostly_latin` false / true).
     maps: [FxHashMap<InlineKey, u32>; 2],
     pub entries: Vec<WordEntry>,
@@ -71,6 +79,7 @@ impl WordCache {
             self.maps[1].clear();
             self.entries.clear();
             self.arena.clear();
+            self.epoch = NEXT_EPOCH.fetch_add(1, Ordering::Relaxed);
         }
         // chunks depend on the tokenizer's switches (leetspeak, separated letters)
         if self.owner != owner || self.chunk_raws.len() >= Self::MAX_WORDS {

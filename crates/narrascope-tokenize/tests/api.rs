@@ -150,3 +150,47 @@ fn quoted_tokens_are_flagged_per_occurrence() {
     // invisible characters are transparent; spans stay in original coordinates
     assert_eq!(quoted("a \u{200b}'join\u{200b} us' b"), ["join", "us"]);
 }
+
+#[test]
+fn word_ids_name_words_across_texts() {
+    let tok = Tokenizer::new();
+    let (ta, tb) = (
+        "Join the caravan, brothers! #JoinTheCaravan",
+        "the caravan left; Join the Caravan",
+    );
+    let (a, b) = (tok.tokenize(ta), tok.tokenize(tb));
+    assert!(a.word_epoch() > 0);
+    assert_eq!(
+        a.word_epoch(),
+        b.word_epoch(),
+        "one tokenizer, one thread, no clearing"
+    );
+    let id_of = |t: &narrascope_tokenize::Tokenized, text: &str, w: &str| {
+        let i = t
+            .tokens()
+            .iter()
+            .position(|x| x.span.slice(text) == w)
+            .unwrap();
+        t.word_id(i)
+    };
+    // the same word written the same way: the same id; written otherwise: another one
+    assert!(id_of(&a, ta, "caravan").is_some());
+    assert_eq!(id_of(&a, ta, "caravan"), id_of(&b, tb, "caravan"));
+    assert_eq!(id_of(&a, ta, "Join"), id_of(&b, tb, "Join"));
+    assert_ne!(id_of(&a, ta, "caravan"), id_of(&a, ta, "Join"));
+    assert_ne!(id_of(&b, tb, "caravan"), id_of(&b, tb, "Caravan"));
+    // punctuation and hashtags have none; a hashtag's word parts do, shared with the words
+    // written the same way
+    assert_eq!(id_of(&a, ta, "!"), None);
+    assert_eq!(a.word_id(a.tokens().len() - 1), None);
+    let parts: Vec<_> = (0..a.parts().len()).map(|j| a.part_word_id(j)).collect();
+    assert_eq!(parts.len(), 3);
+    assert_eq!(parts[0], id_of(&a, ta, "Join"));
+    assert_eq!(parts[2], id_of(&b, tb, "Caravan"));
+    assert_eq!(a.part_word_id(3), None);
+    // another tokenizer on the thread empties the cache: a new epoch each time
+    let other = Tokenizer::builder().leetspeak(false).build().unwrap();
+    let c = other.tokenize("the caravan");
+    assert_ne!(c.word_epoch(), a.word_epoch());
+    assert_ne!(tok.tokenize("caravan").word_epoch(), c.word_epoch());
+}

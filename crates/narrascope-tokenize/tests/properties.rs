@@ -1,6 +1,6 @@
 //! Property tests over arbitrary strings.
 
-use narrascope_tokenize::{TokenKind, Tokenizer};
+use narrascope_tokenize::{TokenKind, Tokenized, Tokenizer};
 use proptest::prelude::*;
 
 fn check(tok: &Tokenizer, s: &str) -> Result<(), TestCaseError> {
@@ -115,6 +115,43 @@ fn observed(tok: &Tokenizer, s: &str) -> Vec<String> {
     v
 }
 
+/// What a word id promises (see `Tokenized::word_id`), recorded over many texts: per (epoch,
+/// id) one normalised form, and per (epoch, id, language) one stem and stopword status.
+#[derive(Default)]
+struct WordIds {
+    norms: std::collections::HashMap<(u64, u32), String>,
+    stems: std::collections::HashMap<(u64, u32, String), (String, bool)>,
+}
+
+impl WordIds {
+    fn check(&mut self, out: &Tokenized) -> Result<(), TestCaseError> {
+        let epoch = out.word_epoch();
+        prop_assert!(epoch > 0);
+        let lang = format!("{:?}", out.language());
+        let tokens = out
+            .tokens()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (out.word_id(i), t));
+        let parts = (out.parts().iter().enumerate()).map(|(j, p)| (out.part_word_id(j), &p.token));
+        for (id, t) in tokens.chain(parts) {
+            let Some(id) = id else { continue };
+            let norm = self
+                .norms
+                .entry((epoch, id))
+                .or_insert_with(|| out.norm(t).into());
+            prop_assert_eq!(norm.as_str(), out.norm(t), "id {}", id);
+            let stem = (out.stem(t).to_string(), t.stopword);
+            let seen = self
+                .stems
+                .entry((epoch, id, lang.clone()))
+                .or_insert_with(|| stem.clone());
+            prop_assert_eq!(&*seen, &stem, "id {}", id);
+        }
+        Ok(())
+    }
+}
+
 /// Word caches never change results: a text tokenized on a fresh thread (cold caches) gives
 /// the same tokens as after other texts warmed the caches, with this and another tokenizer.
 fn check_warm_equals_cold(words: &[String], order: &[usize]) -> Result<(), TestCaseError> {
@@ -137,13 +174,16 @@ fn check_warm_equals_cold(words: &[String], order: &[usize]) -> Result<(), TestC
         })
         .collect();
     // warm: each text after all the previous ones
+    let mut ids = WordIds::default();
     for (t, c) in texts.iter().zip(&cold) {
         prop_assert_eq!(&observed(&tok, t), c);
+        ids.check(&tok.tokenize(t))?;
     }
     // another owner in between (the cache changes hands every time)
     for (t, c) in texts.iter().zip(&cold) {
-        let _ = other.tokenize(t);
+        ids.check(&other.tokenize(t))?;
         prop_assert_eq!(&observed(&tok, t), c);
+        ids.check(&tok.tokenize(t))?;
     }
     Ok(())
 }
