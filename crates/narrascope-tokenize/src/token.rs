@@ -225,9 +225,10 @@ impl Tokenized {
     /// through it (plain words of at most 24 bytes as written). Within one
     /// [`Self::word_epoch`], tokens with the same id have the same normalised form (the word
     /// was written the same way in the same document context), and, in texts of the same
-    /// [`Self::language`], the same stem and stopword status. Ids are small (below the
-    /// cache's 100,000 entries and a few more), so callers may index arrays with them to
-    /// cache what they derive from a word; ids of different epochs are unrelated.
+    /// [`Self::language`], the same stem and stopword status. Ids count the cache's
+    /// entries (emptied between texts once past 100,000, so an id is below that plus the
+    /// new words of one text): callers may index arrays with them to cache what they derive
+    /// from a word, bounding the arrays for huge texts. Ids of different epochs are unrelated.
     #[inline]
     pub fn word_id(&self, i: usize) -> Option<u32> {
         self.word_ids.get(i).copied().filter(|&id| id != u32::MAX)
