@@ -461,9 +461,23 @@ impl Fill<'_> {
     /// [`Self::put`] for each run of equal hits of `hits` (sorted).
     #[inline(never)]
     fn runs<const SUB: bool, const ADDITIVE: bool, const DISTINCT: bool>(&mut self, hits: &[Hit]) {
+        // a local copy, slices of one length: its fields stay in registers through the loop
+        let m = self
+            .indices
+            .len()
+            .min(self.values.len())
+            .min(self.fams.len());
+        let mut local = Fill {
+            indices: &mut self.indices[..m],
+            values: &mut self.values[..m],
+            fams: &mut self.fams[..m],
+            k: self.k,
+            norm2: self.norm2,
+        };
         for run in hits.chunk_by(|a, b| a == b) {
-            self.put::<SUB, ADDITIVE, DISTINCT>(run[0], run.len() as f32);
+            local.put::<SUB, ADDITIVE, DISTINCT>(run[0], run.len() as f32);
         }
+        (self.k, self.norm2) = (local.k, local.norm2);
     }
 
     /// [`Self::put`] under `weighting`.
