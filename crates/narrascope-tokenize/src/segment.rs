@@ -267,7 +267,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 2000, .. ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
         fn ascii_words_match_unicode_segmentation(s in ascii_text()) {
             prop_assert_eq!(ours_words(&s), theirs_words(&s));

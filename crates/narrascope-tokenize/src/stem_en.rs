@@ -474,9 +474,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig {
-            cases: 3000, .. proptest::prelude::ProptestConfig::default()
-        })]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
         /// Random words of letters and suffix pieces, up to past the length limit: stemmed
         /// as rust-stemmers does, or left to it when too long.
         #[test]

@@ -1464,9 +1464,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig {
-            cases: 3000, .. proptest::prelude::ProptestConfig::default()
-        })]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
         /// Random text of letters, marks and every kind of white space splits as before.
         #[test]
         fn chunks_match_str_split(s in mixed_text()) {

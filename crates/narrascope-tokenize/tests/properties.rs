@@ -189,7 +189,7 @@ fn check_warm_equals_cold(words: &[String], order: &[usize]) -> Result<(), TestC
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(64))]
     #[test]
     fn word_cache_is_invisible(
         words in prop::collection::vec(
@@ -214,7 +214,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(512))]
     #[test]
     fn arbitrary_strings(s in any::<String>()) {
         check(&Tokenizer::new(), &s)?;
