@@ -3,7 +3,10 @@
 //! vectorizer, on fixed texts written for narrascope: 100 tweet-like lines
 //! and two long articles. Also splits the article case into tokenizing and transforming, and
 //! repeats the tweets with a compact vocabulary (fitted on `data/corpus/train.jsonl`, chi-square
-//! top 3,000 per label), to show what the vocabulary size costs.
+//! top 3,000 per label), to show what the vocabulary size costs. Beside the tweets' cases,
+//! `floor_skeleton` times a skeleton of the work no design with this output can skip, on the
+//! same tweets' real feature ids (see `floor/skeleton.rs`): a lower bound for issue 3's aim,
+//! not an implementation.
 //!
 //! The 100 tweets fit in the processor's caches after one round; a real stream does not. The
 //! last cases featurize the 8,210 public tweets of `../shared/corpora/isextreme/train.jsonl`
@@ -21,6 +24,9 @@ use narrascope::features::{SparseVector, Vectorizer};
 use narrascope::tokenize::Tokenized;
 use narrascope::Classifier;
 use std::hint::black_box;
+
+#[path = "floor/skeleton.rs"]
+mod skeleton;
 
 const TWEETS: &str = include_str!("data/tweets100.txt");
 const ARTICLE: &str = include_str!("data/article.txt");
@@ -81,6 +87,22 @@ fn bench_features(c: &mut Criterion) {
     let id = format!("tweets-{}", tweets.len());
     bench_texts(&mut group, &id, v, &tweets, &mut x);
     bench_for_each(&mut group, &id, v, &tweets);
+
+    // the lower bound of issue 3's aim, beside the real path (see floor/skeleton.rs)
+    let (sk, counts) = skeleton::Skeleton::build(v, &tweets);
+    eprintln!(
+        "floor skeleton: {:.1} occurrences per tweet against the real path's {:.1}",
+        counts.skeleton, counts.real
+    );
+    let mut sks = skeleton::SkeletonScratch::default();
+    group.bench_with_input(BenchmarkId::new("floor_skeleton", &id), &tweets, |b, tw| {
+        b.iter(|| {
+            for t in tw {
+                sk.transform_into(black_box(t), &mut sks, &mut x);
+                black_box(x.nnz());
+            }
+        })
+    });
     for (name, text) in [("article", ARTICLE), ("article-5k", ARTICLE_5K)] {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(
