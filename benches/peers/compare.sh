@@ -10,7 +10,11 @@
 #      were warmed on the train texts, so that no run finds the test words already cached)
 #      and reads its last JSON line;
 #   3. runs peers.py on the same files (thresholds chosen on dev);
-#   4. writes a markdown table to benches/peers/out/comparison-<dataset>.md and prints it.
+#   4. repeats the speed measurements of 2 and 3 (no training: peers.py --time-only on the
+#      models it saved) until there are --speed-rounds rounds, narrascope and the peers taking
+#      turns to go first, so that each round compares speeds measured minutes apart at most;
+#      the ratio of each round is reported, and their median;
+#   5. writes a markdown table to benches/peers/out/comparison-<dataset>.md and prints it.
 #
 # Datasets:
 #   corpus     data/corpus/{train,dev,test}.jsonl, labels recruitment and defection (always)
@@ -19,7 +23,7 @@
 #
 # Usage: benches/peers/compare.sh [--datasets "corpus isextreme"] [--kinds "sparse-logistic sparse-logistic-p20000 logistic nb svm ftrl"]
 #                                 [--systems "sklearn-lr sklearn-svc fasttext"] [--repeat 3]
-#                                 [--train-args "ARGS"]
+#                                 [--speed-rounds 3] [--train-args "ARGS"]
 # --train-args adds ARGS to every narrascope `train` run (for example "--tokenizer stopwords=off",
 # as the built-in model is trained); the table says so.
 # A kind KIND-pN trains KIND with `--prune-to N` (its N most used features, refitted),
@@ -41,6 +45,7 @@ datasets="corpus isextreme"
 kinds="sparse-logistic sparse-logistic-p20000 logistic nb svm ftrl"
 systems="sklearn-lr sklearn-svc fasttext"
 repeat=3
+speed_rounds=3
 train_args=""
 isextreme_dir="../shared/corpora/isextreme"
 
@@ -50,6 +55,7 @@ while [[ $# -gt 0 ]]; do
         --kinds) kinds="$2"; shift 2 ;;
         --systems) systems="$2"; shift 2 ;;
         --repeat) repeat="$2"; shift 2 ;;
+        --speed-rounds) speed_rounds="$2"; shift 2 ;;
         --train-args) train_args="$2"; shift 2 ;;
         -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "compare: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -57,6 +63,11 @@ while [[ $# -gt 0 ]]; do
 done
 
 log() { echo "compare: $*" >&2; }
+
+if ! [[ $speed_rounds =~ ^[1-9][0-9]*$ ]]; then
+    echo "compare: --speed-rounds must be a whole number of at least 1, got '$speed_rounds'" >&2
+    exit 2
+fi
 
 # ---- tools ----------------------------------------------------------------------------------
 "$here/setup_venv.sh" >&2
@@ -109,6 +120,8 @@ run_dataset() {
     uptime > "$d/load-start.txt" 2>/dev/null || true
 
     local k
+    rm -f "$d"/peers-r*.json "$d"/peers-r*.stderr
+    rm -rf "$d/peer-models"
     for k in $kinds; do
         rm -f "$d/narrascope-$k".*
         # KIND-pN: the learner KIND pruned to its N most used features (train --prune-to N);
@@ -165,22 +178,56 @@ run_dataset() {
     done
 
     log "$name: running peers.py ($systems)"
+    local keep=()
+    if (( speed_rounds > 1 )); then
+        keep=(--keep-models "$d/peer-models")
+    fi
     # shellcheck disable=SC2086 # $systems is a word list
     if ! "$venv_python" "$here/peers.py" --train "$train" --dev "$dev" --test "$test" \
         --labels "${labels[@]}" --systems $systems --out "$d/peers.json" \
-        --scores-out "$d/peers-scores.json" \
+        --scores-out "$d/peers-scores.json" "${keep[@]}" \
         2>"$d/peers.stderr"; then
         log "$name: peers.py FAILED, see $d/peers.stderr"
         tail -3 "$d/peers.stderr" >&2 || true
     fi
+
+    # more speed rounds, side by side: no training, the same models, turns taken to go first
+    local r who
+    for ((r = 2; r <= speed_rounds; r++)); do
+        local order="narrascope peers"
+        (( r % 2 == 0 )) && order="peers narrascope"
+        log "$name: speed round $r of $speed_rounds ($order)"
+        for who in $order; do
+            if [[ $who == narrascope ]]; then
+                for k in $kinds; do
+                    [[ -f "$d/narrascope-$k.eval.json" ]] || continue
+                    if "$bin/evaluate" --model "$d/narrascope-$k.nsm" --data "$test" \
+                        --threads 1 --repeat "$repeat" --min-seconds 2 --warm-up "$train" \
+                        >"$d/narrascope-$k.eval-r$r.stdout" 2>"$d/narrascope-$k.eval-r$r.stderr"; then
+                        tail -n 1 "$d/narrascope-$k.eval-r$r.stdout" > "$d/narrascope-$k.eval-r$r.json"
+                    else
+                        log "$name: speed round $r: evaluating $k FAILED, see $d/narrascope-$k.eval-r$r.stderr"
+                    fi
+                done
+            elif [[ -d "$d/peer-models" ]]; then
+                # shellcheck disable=SC2086 # $systems is a word list
+                "$venv_python" "$here/peers.py" --time-only "$d/peer-models" --test "$test" \
+                    --labels "${labels[@]}" --systems $systems --out "$d/peers-r$r.json" \
+                    2>"$d/peers-r$r.stderr" \
+                    || log "$name: speed round $r: peers.py --time-only FAILED, see $d/peers-r$r.stderr"
+            fi
+        done
+    done
+    rm -rf "$d/peer-models"  # fastText's models are 400 MB each
     uptime > "$d/load-end.txt" 2>/dev/null || true
 
     # the venv's python: the paired bootstrap (paired.py) needs numpy
-    "$venv_python" - "$name" "$d" "$out/comparison-$name.md" "$kinds" "$repeat" \
+    "$venv_python" - "$name" "$d" "$out/comparison-$name.md" "$kinds" "$repeat" "$speed_rounds" \
         "$train" "$dev" "$test" "$here" "$train_args" "${labels[@]}" <<'PY'
-import json, os, re, subprocess, sys, time
+import json, os, re, statistics, subprocess, sys, time
 
-name, d, md_path, kinds, repeat, train, dev, test, here, train_args, *labels = sys.argv[1:]
+name, d, md_path, kinds, repeat, speed_rounds, train, dev, test, here, train_args, *labels = sys.argv[1:]
+speed_rounds = int(speed_rounds)
 sys.path.insert(0, here)
 import paired
 kinds = kinds.split()
@@ -228,6 +275,15 @@ for k in kinds:
         "peak_rss_mb": max(int(rss_kib), int(erss_kib)) * 1024 / 1e6,
         "model_bytes": os.path.getsize(base + ".nsm"),
     }
+    # the speed rounds: round 1 is the evaluation above, the others evaluate's timing again
+    info["rounds"] = {1: (ev["docs_per_s"], ev["mb_per_s"])}
+    for r in range(2, speed_rounds + 1):
+        er = read(base + f".eval-r{r}.json")
+        if er is not None:
+            er = json.loads(er)
+            info["rounds"][r] = (er["docs_per_s"], er["mb_per_s"])
+    info["docs_per_s"] = max(x[0] for x in info["rounds"].values())
+    info["mb_per_s"] = max(x[1] for x in info["rounds"].values())
     nar[k] = info
     for label in labels:
         l = ev["labels"].get(label)
@@ -239,12 +295,29 @@ for k in kinds:
 peers = {}
 pj = read(os.path.join(d, "peers.json"))
 peer_meta = {}
+peer_rounds = {}   # (system, label) -> {round: (docs/s, MB/s)}
 if pj is not None:
     pj = json.loads(pj)
     peer_meta = pj
     for s in pj.get("systems", []):
+        peer_rounds[(s["system"], s["label"])] = {1: (s["docs_per_s"], s["mb_per_s"])}
+    for r in range(2, speed_rounds + 1):
+        pr = read(os.path.join(d, f"peers-r{r}.json"))
+        for s in (json.loads(pr)["systems"] if pr else []):
+            peer_rounds.setdefault((s["system"], s["label"]), {})[r] = (s["docs_per_s"], s["mb_per_s"])
+    for s in pj.get("systems", []):
+        got = peer_rounds[(s["system"], s["label"])]
+        s = {**s, "docs_per_s": max(x[0] for x in got.values()),
+             "mb_per_s": max(x[1] for x in got.values())}
         rows.append({**s, "train_wall_s": None})
         peers.setdefault(s["system"], []).append(s)
+
+def peer_all_labels(p, r):
+    """A peer's all-label docs/s in round r (one model per label), or None if a label is missing."""
+    per = [peer_rounds.get((p, s["label"]), {}).get(r) for s in peers[p]]
+    if not per or any(x is None for x in per):
+        return None
+    return 1.0 / sum(1.0 / x[0] for x in per)
 
 # ---- paired bootstrap over the test documents (paired.py) ----
 truth = {}
@@ -373,11 +446,33 @@ if nar and peers:
         cells = []
         for p in psys:
             ps = peers[p]
-            p_dps = 1.0 / sum(1.0 / s["docs_per_s"] for s in ps)
             p_train = sum(s["train_s"] for s in ps)
-            cells.append(f"{info['docs_per_s'] / p_dps:.2f}x")
+            ratios = [info["rounds"][r][0] / peer_all_labels(p, r)
+                      for r in sorted(info["rounds"]) if peer_all_labels(p, r)]
+            if len(ratios) > 1:
+                cells.append(f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f}x "
+                             f"in {len(ratios)} rounds)")
+            elif ratios:
+                cells.append(f"{ratios[0]:.2f}x")
+            else:
+                cells.append("-")
             cells.append("-" if info["train_s"] is None else f"{info['train_s'] / p_train:.2f}x")
         lines.append(f"| {k} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("docs/s ratios: the median over the speed rounds of the ratio within each round (narrascope")
+    lines.append("and the peers timed minutes apart at most, taking turns to go first), with their range.")
+    lines.append("")
+    rounds = list(range(1, speed_rounds + 1))
+    lines.append("Speed rounds, single-thread docs/s (all labels; the table above gives each system's fastest):")
+    lines.append("")
+    lines.append("| system | " + " | ".join(f"round {r}" for r in rounds) + " |")
+    lines.append("| --- |" + " --- |" * len(rounds))
+    for k, info in nar.items():
+        lines.append(f"| narrascope-{k} | " + " | ".join(
+            fmt_int(info["rounds"][r][0]) if r in info["rounds"] else "-" for r in rounds) + " |")
+    for p in psys:
+        lines.append(f"| {p} | " + " | ".join(
+            fmt_int(peer_all_labels(p, r)) if peer_all_labels(p, r) else "-" for r in rounds) + " |")
     lines.append("")
 lines.append("How each column is measured:")
 lines.append("")
@@ -387,15 +482,16 @@ lines.append("  regularisation and positive weights (scored on dev), calibration
 lines.append("  dev, stored in the model) are part of `train s`, which is the trainer's own fit time")
 lines.append("  (reading the files excluded). Wall clock of the whole `train` process: " + ", ".join(
     f"{k} {v['train_wall_s']:.1f} s" for k, v in nar.items()) + ".")
-lines.append(f"- narrascope docs/s, MB/s: `evaluate --threads 1 --repeat {repeat} --min-seconds 2 --warm-up TRAIN`: the")
-lines.append(f"  fastest of at least {repeat} single-thread runs (more until they add up to 2 s) of")
+lines.append(f"- narrascope docs/s, MB/s: `evaluate --threads 1 --repeat {repeat} --min-seconds 2 --warm-up TRAIN`, once per")
+lines.append(f"  speed round ({speed_rounds}), the fastest round kept: in each, the fastest of at least {repeat} single-thread runs (more until they add up to 2 s) of")
 lines.append("  `Classifier::scores` over every test text, all labels at once; each run on a fresh thread")
 lines.append("  whose word caches were first warmed on the train texts (untimed), as on a stream of new text.")
 lines.append("- narrascope peak RSS: the larger of the `train` and `evaluate` processes' maximum RSS;")
 lines.append("  model size: the `.nsm` file.")
 lines.append("- peers: `peers.py` (see `benches/peers/README.md`): fixed hyper-parameters, one thread, fit")
 lines.append("  time only, threshold = best dev F1, docs/s the fastest of at least 3 single-thread runs (more")
-lines.append("  until they add up to 2 s) of featurize + predict, peak RSS of the child process for that")
+lines.append("  until they add up to 2 s) of featurize + predict, in the fastest speed round (rounds after the")
+lines.append("  first: `peers.py --time-only` on the saved models), peak RSS of the child process for that")
 lines.append("  system and label, pickled / saved model size.")
 lines.append("- MB = 10^6 bytes. The machine is shared: speeds vary between runs; compare within one run.")
 if peer_meta.get("skipped"):

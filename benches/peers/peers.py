@@ -6,7 +6,13 @@ Usage (from the repository root, after benches/peers/setup_venv.sh):
     benches/peers/.venv/bin/python benches/peers/peers.py \
         --train T.jsonl --dev D.jsonl --test E.jsonl \
         [--labels recruitment defection] [--text-field text] \
-        [--out results.json] [--systems sklearn-lr sklearn-svc fasttext] [--scores-out scores.json]
+        [--out results.json] [--systems sklearn-lr sklearn-svc fasttext] [--scores-out scores.json] \
+        [--keep-models DIR]
+    benches/peers/.venv/bin/python benches/peers/peers.py --time-only DIR --test E.jsonl \
+        [--labels ...] [--systems ...] [--out round.json]
+
+``--keep-models`` saves every fitted model; ``--time-only`` times the saved models again on the
+test texts (no training): compare.sh's later speed rounds.
 
 Input is JSON Lines: one object a line with a text field (``--text-field``, default ``text``)
 and ``labels``, a list of label names. A document is positive for label L when L is in its
@@ -221,6 +227,14 @@ class SklearnTfidf:
     def n_features(self, model):
         return len(model[0].vocabulary_) + len(model[1].vocabulary_)
 
+    def save(self, model, path_stem):
+        with open(path_stem + ".pkl", "wb") as fh:
+            pickle.dump(model, fh, protocol=5)
+
+    def load(self, path_stem):
+        with open(path_stem + ".pkl", "rb") as fh:
+            return pickle.load(fh)
+
 
 def ft_line(text):
     # fastText reads one document a line and takes any "__label__..." token as a label. Its own
@@ -265,6 +279,12 @@ class FastText:
     def n_features(self, model):
         return len(model.words)
 
+    def save(self, model, path_stem):
+        model.save_model(path_stem + ".bin")
+
+    def load(self, path_stem):
+        return self.fasttext.load_model(path_stem + ".bin")
+
 
 def make_system(name, tmpdir):
     if name == "sklearn-lr":
@@ -274,6 +294,22 @@ def make_system(name, tmpdir):
     if name == "fasttext":
         return FastText(tmpdir)
     raise ValueError(name)
+
+
+def time_scoring(system, model, texts):
+    """Single-thread featurize + predict over `texts`: the fastest of at least THROUGHPUT_RUNS
+    runs, more until they add up to THROUGHPUT_MIN_SECONDS. Returns (scores, best, times)."""
+    times = []
+    while len(times) < THROUGHPUT_RUNS or (
+            sum(times) < THROUGHPUT_MIN_SECONDS and len(times) < THROUGHPUT_MAX_RUNS):
+        t0 = time.perf_counter()
+        scores = system.score(model, texts)
+        times.append(time.perf_counter() - t0)
+    return scores, min(times), times
+
+
+def model_stem(models_dir, system, label):
+    return os.path.join(models_dir, f"{system}-{label}".replace(os.sep, "_"))
 
 
 def run_one(args):
@@ -301,13 +337,10 @@ def run_one(args):
         dev_scores = system.score(model, dv_x)
         threshold, dev_f1 = best_threshold(y_dv, dev_scores)
 
-        times = []
-        while len(times) < THROUGHPUT_RUNS or (
-                sum(times) < THROUGHPUT_MIN_SECONDS and len(times) < THROUGHPUT_MAX_RUNS):
-            t0 = time.perf_counter()
-            test_scores = system.score(model, te_x)
-            times.append(time.perf_counter() - t0)
-        best = min(times)
+        test_scores, best, times = time_scoring(system, model, te_x)
+        if args.keep_models:
+            os.makedirs(args.keep_models, exist_ok=True)
+            system.save(model, model_stem(args.keep_models, args.one, label))
 
         row = {"system": args.one, "label": label}
         m = test_metrics(y_te, test_scores, threshold)
@@ -390,6 +423,8 @@ def run_child(args, system, label, tmpdir):
     cmd = [sys.executable, os.path.abspath(__file__), "--one", system, "--one-label", label,
            "--one-out", out, "--train", args.train, "--dev", args.dev, "--test", args.test,
            "--text-field", args.text_field]
+    if args.keep_models:
+        cmd += ["--keep-models", args.keep_models]
     proc = subprocess.Popen(cmd)  # stderr passes through
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -509,11 +544,43 @@ def run_parent(args):
     return 1 if errors else 0
 
 
+def run_time_only(args):
+    """Times the models a run with --keep-models saved, on the test texts only: one more round of
+    the throughput measurement, for comparing speeds side by side with another system's rounds."""
+    texts, _, info = read_jsonl(args.test, args.text_field)
+    if not texts:
+        raise InputError(f"{args.test}: no documents")
+    rows, errors = [], []
+    with tempfile.TemporaryDirectory(prefix="peers-time-") as tmpdir:
+        for system_name in args.systems:
+            system = make_system(system_name, tmpdir)
+            for lab in args.labels:
+                stem = model_stem(args.time_only, system_name, lab)
+                try:
+                    model = system.load(stem)
+                except (OSError, ValueError, pickle.UnpicklingError) as e:
+                    errors.append(f"{system_name}/{lab}: cannot load the saved model {stem}.*: {e}")
+                    log(f"error: {errors[-1]}")
+                    continue
+                _, best, times = time_scoring(system, model, texts)
+                del model
+                rows.append({"system": system_name, "label": lab, "docs_per_s": len(texts) / best,
+                             "mb_per_s": info["bytes"] / MB / best, "predict_s_runs": times})
+                log(f"{system_name}/{lab}: {len(texts) / best:,.0f} docs/s (best of {len(times)} runs)")
+    out_dir = os.path.dirname(os.path.abspath(args.out))
+    os.makedirs(out_dir, exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as fh:
+        json.dump({"test": args.test, "systems": rows, "errors": errors}, fh, indent=2)
+        fh.write("\n")
+    log(f"wrote {args.out}")
+    return 1 if errors else 0
+
+
 def parse_args(argv):
     here = os.path.dirname(os.path.abspath(__file__))
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--train", required=True, help="training JSON Lines file")
-    p.add_argument("--dev", required=True, help="dev JSON Lines file (threshold selection)")
+    p.add_argument("--train", help="training JSON Lines file (required unless --time-only)")
+    p.add_argument("--dev", help="dev JSON Lines file (threshold selection; required unless --time-only)")
     p.add_argument("--test", required=True, help="test JSON Lines file (reported numbers)")
     p.add_argument("--labels", nargs="+", default=list(DEFAULT_LABELS), help="labels, one-vs-rest (default: %(default)s)")
     p.add_argument("--text-field", default="text", help="JSON field holding the text (default: %(default)s)")
@@ -521,10 +588,19 @@ def parse_args(argv):
     p.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=SYSTEMS, help="systems (default: all)")
     p.add_argument("--scores-out", help="also write every system's test scores and dev threshold per label to this JSON file "
                    "(in test-file order; for paired comparisons such as compare.sh's bootstrap)")
+    p.add_argument("--keep-models", metavar="DIR",
+                   help="save each fitted model in DIR (SYSTEM-LABEL.pkl / .bin), for --time-only rounds")
+    p.add_argument("--time-only", metavar="DIR",
+                   help="no training: time the models a --keep-models run saved in DIR on --test, "
+                        "write their docs/s to --out (one more round of the speed measurement)")
     p.add_argument("--one", choices=SYSTEMS, help=argparse.SUPPRESS)  # internal: child process
     p.add_argument("--one-label", help=argparse.SUPPRESS)
     p.add_argument("--one-out", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if not args.time_only:
+        missing = [f"--{n}" for n in ("train", "dev") if getattr(args, n) is None]
+        if missing:
+            p.error(f"the following arguments are required: {', '.join(missing)}")
     args.labels = list(dict.fromkeys(args.labels))
     args.systems = list(dict.fromkeys(args.systems))
     return args
@@ -536,6 +612,8 @@ def main(argv=None):
         if args.one:
             run_one(args)
             return 0
+        if args.time_only:
+            return run_time_only(args)
         return run_parent(args)
     except InputError as e:
         print(f"peers.py: error: {e}", file=sys.stderr)

@@ -174,8 +174,10 @@ class EndToEnd(unittest.TestCase):
         cls.sizes = build_corpus(cls.dir)
         cls.out = os.path.join(cls.dir, "results.json")
         cls.scores_out = os.path.join(cls.dir, "scores.json")
+        cls.models = os.path.join(cls.dir, "models")
         cls.proc = run_peers(cls.dir, "--labels", "recruitment", "defection", "nosuchlabel", "--out", cls.out,
-                             "--systems", "sklearn-lr", "sklearn-svc", "fasttext", "--scores-out", cls.scores_out)
+                             "--systems", "sklearn-lr", "sklearn-svc", "fasttext", "--scores-out", cls.scores_out,
+                             "--keep-models", cls.models)
 
     @classmethod
     def tearDownClass(cls):
@@ -234,6 +236,36 @@ class EndToEnd(unittest.TestCase):
             self.assertEqual(len(x["scores"]), self.sizes["test"])
             self.assertEqual(x["threshold"], row["threshold"])
         self.assertEqual(self.proc.stdout, "")
+
+
+    def test_time_only_rounds(self):
+        # --keep-models saved every fitted model; --time-only times them again on test alone
+        self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
+        self.assertEqual(sorted(os.listdir(self.models)), sorted(
+            f"{s}-{l}.{'bin' if s == 'fasttext' else 'pkl'}"
+            for s in ("sklearn-lr", "sklearn-svc", "fasttext") for l in ("recruitment", "defection")))
+        out = os.path.join(self.dir, "round2.json")
+        cmd = [sys.executable, PEERS, "--time-only", self.models, "--test", os.path.join(self.dir, "test.jsonl"),
+               "--labels", "recruitment", "defection", "--systems", "sklearn-lr", "fasttext", "--out", out]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(out, encoding="utf-8") as fh:
+            res = json.load(fh)
+        self.assertEqual(res["errors"], [])
+        self.assertEqual({(r["system"], r["label"]) for r in res["systems"]},
+                         {(s, l) for s in ("sklearn-lr", "fasttext") for l in ("recruitment", "defection")})
+        for r in res["systems"]:
+            self.assertGreater(r["docs_per_s"], 0.0)
+            self.assertGreaterEqual(len(r["predict_s_runs"]), 3)
+        # a label with no saved model: named in the errors, exit status 1, the others still timed
+        cmd[cmd.index("defection")] = "nosuchlabel"
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        with open(out, encoding="utf-8") as fh:
+            res = json.load(fh)
+        self.assertEqual(len(res["errors"]), 2)
+        self.assertIn("sklearn-lr/nosuchlabel", res["errors"][0])
+        self.assertEqual({r["label"] for r in res["systems"]}, {"recruitment"})
 
 
 class EdgeCases(unittest.TestCase):
